@@ -1,0 +1,272 @@
+//! Failure advice: what a failed step means for the user, and the one thing to do next.
+
+use super::job::Failure;
+use super::messages::Catalogue;
+
+/// Basiq retries a queued update every 2 hours.
+pub const AUTOMATIC_RETRY_MS: u64 = 2 * 60 * 60 * 1000;
+/// The seeds' "wait 10 minutes and try again".
+pub const TRY_LATER_MS: u64 = 10 * 60 * 1000;
+/// Maintenance windows are measured in hours; suggest an hour.
+pub const MAINTENANCE_MS: u64 = 60 * 60 * 1000;
+/// Rate limits clear quickly.
+pub const RATE_LIMIT_MS: u64 = 60 * 1000;
+/// From this many consecutive `service-unavailable` jobs on, the user is sent to support.
+pub const SUPPORT_AFTER_ATTEMPTS: u32 = 3;
+
+/// What started the job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Operation {
+    #[default]
+    Create,
+    Refresh,
+    Update,
+}
+
+impl Operation {
+    /// Reads the JS spelling (`create`, `refresh`, `update`).
+    pub fn from_str_opt(s: &str) -> Option<Self> {
+        match s {
+            "create" => Some(Self::Create),
+            "refresh" => Some(Self::Refresh),
+            "update" => Some(Self::Update),
+            _ => None,
+        }
+    }
+
+    /// The JS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Create => "create",
+            Self::Refresh => "refresh",
+            Self::Update => "update",
+        }
+    }
+}
+
+/// An institution's health, from `/connectors`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ConnectorStatus {
+    Operational,
+    DegradedPerformance,
+    PartialOutage,
+    MajorOutage,
+    UnderMaintenance,
+    Unknown,
+}
+
+impl ConnectorStatus {
+    /// Reads a wire status; anything unrecognised is `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "operational" => Self::Operational,
+            "degraded-performance" => Self::DegradedPerformance,
+            "partial-outage" => Self::PartialOutage,
+            "major-outage" => Self::MajorOutage,
+            "under-maintenance" => Self::UnderMaintenance,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The wire spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Operational => "operational",
+            Self::DegradedPerformance => "degraded-performance",
+            Self::PartialOutage => "partial-outage",
+            Self::MajorOutage => "major-outage",
+            Self::UnderMaintenance => "under-maintenance",
+            Self::Unknown => "unknown",
+        }
+    }
+}
+
+/// The one thing the user should do next.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Enter credentials again; the next call is Update Connection.
+    ResubmitCredentials,
+    /// Clear a popup or pending action in internet banking, then refresh.
+    ClearBankPopup,
+    /// Nothing: Basiq retries the job by itself.
+    WaitForAutomaticRetry,
+    /// Wait until the institution's outage lifts.
+    WaitForOutage,
+    /// Try again after `retryAfterMs`.
+    TryLater,
+    /// Contact support, quoting `supportReference`.
+    ContactSupport,
+    /// This institution cannot be connected; pick another.
+    ChooseAnotherInstitution,
+    /// Start the connection again now (consent denied, MFA expired, session ended).
+    StartAgain,
+    /// Upload a different statement file.
+    UploadAnotherFile,
+}
+
+impl Action {
+    /// The JS spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::ResubmitCredentials => "resubmit-credentials",
+            Self::ClearBankPopup => "clear-bank-popup",
+            Self::WaitForAutomaticRetry => "wait-for-automatic-retry",
+            Self::WaitForOutage => "wait-for-outage",
+            Self::TryLater => "try-later",
+            Self::ContactSupport => "contact-support",
+            Self::ChooseAnotherInstitution => "choose-another-institution",
+            Self::StartAgain => "start-again",
+            Self::UploadAnotherFile => "upload-another-file",
+        }
+    }
+}
+
+/// What is known around a failure.
+#[derive(Clone, Debug, Default)]
+pub struct FailureContext {
+    pub step: Option<String>,
+    pub operation: Operation,
+    pub connector_status: Option<ConnectorStatus>,
+    /// Consecutive jobs of this connection that failed this way, this one included.
+    pub attempt: Option<u32>,
+    pub connection_id: Option<String>,
+    pub job_id: Option<String>,
+}
+
+/// Advice for the user about a failure.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FailureAdvice {
+    pub code: String,
+    pub step: Option<String>,
+    pub action: Action,
+    pub title: String,
+    pub message: String,
+    pub retry_after_ms: Option<u64>,
+    pub automatic_retry: bool,
+    pub support_reference: Option<String>,
+}
+
+/// How a rule answers: which messages, which action, and the numbers that go with it.
+struct Rule {
+    key: &'static str,
+    action: Action,
+    retry_after_ms: Option<u64>,
+    automatic_retry: bool,
+}
+
+const fn rule(key: &'static str, action: Action, retry_after_ms: Option<u64>) -> Rule {
+    Rule {
+        key,
+        action,
+        retry_after_ms,
+        automatic_retry: false,
+    }
+}
+
+/// Advice for a failed step: the seeds' table, then sensible advice for every other code.
+pub fn describe_failure(failure: &Failure, ctx: &FailureContext, cat: &Catalogue) -> FailureAdvice {
+    let r = choose(failure, ctx);
+    let reference = support_reference(ctx);
+    let minutes = r.retry_after_ms.map(|ms| (ms / 60_000).to_string());
+    let vars = [
+        ("minutes", minutes.as_deref().unwrap_or("10")),
+        ("reference", reference.as_deref().unwrap_or("")),
+    ];
+    FailureAdvice {
+        code: failure.code.clone(),
+        step: ctx.step.clone(),
+        action: r.action,
+        title: cat.text(&format!("{}.title", r.key), &vars),
+        message: cat.text(&format!("{}.message", r.key), &vars),
+        retry_after_ms: r.retry_after_ms,
+        automatic_retry: r.automatic_retry,
+        support_reference: (r.action == Action::ContactSupport)
+            .then_some(reference)
+            .flatten(),
+    }
+}
+
+fn support_reference(ctx: &FailureContext) -> Option<String> {
+    ctx.connection_id
+        .clone()
+        .or_else(|| ctx.job_id.clone())
+        .filter(|s| !s.is_empty())
+}
+
+fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
+    let code = failure.code.as_str();
+    let on_mfa = ctx.step.as_deref() == Some("mfa-challenge");
+    let attempt = ctx.attempt.unwrap_or(1);
+    let said = |needle: &str| {
+        let has = |s: &Option<String>| {
+            s.as_deref()
+                .is_some_and(|t| t.to_ascii_lowercase().contains(needle))
+        };
+        has(&failure.title) || has(&failure.detail)
+    };
+    match code {
+        "invalid-credentials" => {
+            let key = if said("locked") {
+                "invalid-credentials.locked"
+            } else if said("not supported") {
+                "invalid-credentials.mfa-unsupported"
+            } else if on_mfa {
+                "invalid-credentials.mfa"
+            } else if ctx.operation == Operation::Refresh {
+                "invalid-credentials.refresh"
+            } else {
+                "invalid-credentials"
+            };
+            rule(key, Action::ResubmitCredentials, None)
+        }
+        "account-not-accessible-requires-user-action" | "user-action-required" => rule(
+            "account-not-accessible-requires-user-action",
+            Action::ClearBankPopup,
+            None,
+        ),
+        "service-unavailable" if ctx.operation == Operation::Update => Rule {
+            key: "service-unavailable.automatic",
+            action: Action::WaitForAutomaticRetry,
+            retry_after_ms: Some(AUTOMATIC_RETRY_MS),
+            automatic_retry: true,
+        },
+        "service-unavailable" if ctx.connector_status == Some(ConnectorStatus::MajorOutage) => {
+            rule("service-unavailable.outage", Action::WaitForOutage, None)
+        }
+        "service-unavailable" if attempt >= SUPPORT_AFTER_ATTEMPTS => {
+            rule("service-unavailable.support", Action::ContactSupport, None)
+        }
+        "service-unavailable" => rule(
+            "service-unavailable.try-later",
+            Action::TryLater,
+            Some(TRY_LATER_MS),
+        ),
+        "maintenance" | "maintenance-error" => {
+            rule("maintenance", Action::TryLater, Some(MAINTENANCE_MS))
+        }
+        "institution-not-found"
+        | "institution-not-available"
+        | "institution-disabled"
+        | "institution-not-supported" => {
+            rule("institution-gone", Action::ChooseAnotherInstitution, None)
+        }
+        "authorization-failed" => rule("authorization-failed", Action::StartAgain, None),
+        "missing-required-field" | "missing-required-field-value" | "invalid-field-value" => {
+            rule("invalid-details", Action::ResubmitCredentials, None)
+        }
+        "invalid-connection" => rule("invalid-connection", Action::StartAgain, None),
+        "job-timed-out" if on_mfa => rule("job-timed-out.mfa", Action::StartAgain, None),
+        "job-timed-out" => rule("job-timed-out", Action::StartAgain, None),
+        "too-many-requests" => rule("too-many-requests", Action::TryLater, Some(RATE_LIMIT_MS)),
+        "invalid-csv-row" | "empty-file" => rule("statement", Action::UploadAnotherFile, None),
+        c if c.starts_with("bank-statement-") => rule("statement", Action::UploadAnotherFile, None),
+        // Transient failures on our or Basiq's side, and every code we have never seen.
+        _ if attempt >= SUPPORT_AFTER_ATTEMPTS => {
+            rule("unknown.support", Action::ContactSupport, None)
+        }
+        "system-unavailable" | "connector-error" => {
+            rule("system-unavailable", Action::TryLater, Some(TRY_LATER_MS))
+        }
+        _ => rule("unknown", Action::TryLater, Some(TRY_LATER_MS)),
+    }
+}

@@ -1,0 +1,403 @@
+//! The Basiq job resource, parsed tolerantly from every published shape.
+
+use miniserde::json::{self, Array, Number, Object, Value};
+
+/// Where a step stands; unknown statuses are kept as `Unknown` rather than rejected.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum StepStatus {
+    Pending,
+    InProgress,
+    Success,
+    Failed,
+    Skipped,
+    Unknown,
+}
+
+impl StepStatus {
+    /// Reads a wire status; anything unrecognised is `Unknown`.
+    pub fn from_wire(s: &str) -> Self {
+        match s {
+            "pending" => Self::Pending,
+            "in-progress" => Self::InProgress,
+            "success" => Self::Success,
+            "failed" => Self::Failed,
+            "skipped" => Self::Skipped,
+            _ => Self::Unknown,
+        }
+    }
+
+    /// The status as the JS API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Pending => "pending",
+            Self::InProgress => "in-progress",
+            Self::Success => "success",
+            Self::Failed => "failed",
+            Self::Skipped => "skipped",
+            Self::Unknown => "unknown",
+        }
+    }
+
+    /// True once the step will not change again (success, failure or skipped).
+    pub fn is_settled(self) -> bool {
+        matches!(self, Self::Success | Self::Failed | Self::Skipped)
+    }
+
+    /// Progress rank: a step only moves forward through these ranks.
+    pub fn rank(self) -> u8 {
+        match self {
+            Self::Pending | Self::Unknown => 0,
+            Self::InProgress => 1,
+            Self::Success | Self::Failed | Self::Skipped => 2,
+        }
+    }
+}
+
+/// A failed step's error: Basiq's `{code, title, detail}`.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct Failure {
+    pub code: String,
+    pub title: Option<String>,
+    pub detail: Option<String>,
+}
+
+/// How the bank challenges the user during an `mfa-challenge` step.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MfaMethod {
+    Token,
+    SecurityQuestions,
+}
+
+impl MfaMethod {
+    /// The method as the JS API spells it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Token => "token",
+            Self::SecurityQuestions => "security-questions",
+        }
+    }
+}
+
+/// An MFA challenge waiting on a step.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaRequest {
+    pub method: MfaMethod,
+    pub description: Option<String>,
+    pub prompts: Vec<String>,
+    pub expiry_ms: Option<u64>,
+    pub response_url: Option<String>,
+}
+
+/// One step of a job, as last seen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Step {
+    pub title: String,
+    pub status: StepStatus,
+    pub result_url: Option<String>,
+    pub failure: Option<Failure>,
+    pub mfa: Option<MfaRequest>,
+}
+
+/// A job's links: itself and, for connection jobs, the connection.
+#[derive(Clone, Debug, PartialEq, Eq, Default)]
+pub struct JobLinks {
+    pub self_url: Option<String>,
+    pub source: Option<String>,
+}
+
+/// A snapshot of a Basiq job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Job {
+    pub id: String,
+    pub job_type: Option<String>,
+    pub created: Option<String>,
+    pub updated: Option<String>,
+    pub steps: Vec<Step>,
+    pub links: JobLinks,
+}
+
+impl Job {
+    /// The first failed step, with its index.
+    pub fn failed_step(&self) -> Option<(usize, &Step)> {
+        self.steps
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.status == StepStatus::Failed)
+    }
+
+    /// True when every step succeeded or was skipped.
+    pub fn is_success(&self) -> bool {
+        !self.steps.is_empty()
+            && self
+                .steps
+                .iter()
+                .all(|s| matches!(s.status, StepStatus::Success | StepStatus::Skipped))
+    }
+
+    /// Steps that have settled (succeeded, failed or were skipped).
+    pub fn completed(&self) -> usize {
+        self.steps.iter().filter(|s| s.status.is_settled()).count()
+    }
+
+    /// The result link of the step with this title, if it succeeded.
+    pub fn result_url(&self, title: &str) -> Option<&str> {
+        self.steps
+            .iter()
+            .find(|s| s.title == title)
+            .and_then(|s| s.result_url.as_deref())
+    }
+}
+
+/// Why a body is not a job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ParseError {
+    /// The body is empty.
+    Empty,
+    /// The body looks like an HTML page (a proxy or gateway error page).
+    Html,
+    /// The body is not valid JSON.
+    NotJson,
+    /// The body is a Basiq error document, not a job.
+    ApiError { code: String },
+    /// The JSON is valid but not a job object.
+    NotAJob,
+    /// A required field is missing.
+    Missing(String),
+    /// A field has the wrong JSON type.
+    WrongType {
+        field: String,
+        expected: &'static str,
+    },
+}
+
+impl ParseError {
+    /// A one-line developer-facing reason.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::Empty => "the body is empty".into(),
+            Self::Html => "the body is an HTML page, not JSON".into(),
+            Self::NotJson => "the body is not valid JSON".into(),
+            Self::ApiError { code } => format!("the body is a Basiq error ({code}), not a job"),
+            Self::NotAJob => "the JSON is not a job object".into(),
+            Self::Missing(f) => format!("the job has no `{f}`"),
+            Self::WrongType { field, expected } => format!("`{field}` is not {expected}"),
+        }
+    }
+}
+
+impl core::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(&self.reason())
+    }
+}
+
+/// Parses a JSON text into a JSON value, telling HTML and empty bodies apart.
+pub fn parse_json(text: &str) -> Result<Value, ParseError> {
+    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    if trimmed.is_empty() {
+        return Err(ParseError::Empty);
+    }
+    if trimmed.starts_with('<') {
+        return Err(ParseError::Html);
+    }
+    json::from_str::<Value>(trimmed).map_err(|_| ParseError::NotJson)
+}
+
+/// Parses a job from its JSON text.
+pub fn parse_job(text: &str) -> Result<Job, ParseError> {
+    job_from_value(&parse_json(text)?)
+}
+
+/// Reads a job from a parsed JSON value.
+pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
+    let Value::Object(obj) = value else {
+        return Err(ParseError::NotAJob);
+    };
+    if let Some(code) = api_error_code(obj) {
+        return Err(ParseError::ApiError { code });
+    }
+    let id = match obj.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s.clone(),
+        Some(Value::Number(n)) => number_text(n),
+        None | Some(Value::Null) => return Err(ParseError::Missing("id".into())),
+        Some(_) => return Err(wrong("id", "a string")),
+    };
+    let steps = match obj.get("steps") {
+        Some(Value::Array(a)) => parse_steps(a)?,
+        None | Some(Value::Null) => return Err(ParseError::Missing("steps".into())),
+        Some(_) => return Err(wrong("steps", "an array")),
+    };
+    let links = match obj.get("links") {
+        Some(Value::Object(l)) => JobLinks {
+            self_url: opt_str(l, "self", "links.self")?,
+            source: opt_str(l, "source", "links.source")?,
+        },
+        None | Some(Value::Null) => JobLinks::default(),
+        Some(_) => return Err(wrong("links", "an object")),
+    };
+    Ok(Job {
+        id,
+        job_type: opt_str(obj, "jobType", "jobType")?,
+        created: opt_str(obj, "created", "created")?,
+        updated: opt_str(obj, "updated", "updated")?,
+        steps,
+        links,
+    })
+}
+
+/// The code of a Basiq error document (`{"type":"list","data":[{"type":"error",…}]}`), if it is one.
+pub fn api_error_code(obj: &Object) -> Option<String> {
+    let is_error = |o: &Object| matches!(o.get("type"), Some(Value::String(t)) if t == "error");
+    if is_error(obj) {
+        return Some(str_of(obj, "code").unwrap_or("error").to_string());
+    }
+    let Some(Value::Array(data)) = obj.get("data") else {
+        return None;
+    };
+    data.iter().find_map(|v| match v {
+        Value::Object(o) if is_error(o) => Some(str_of(o, "code").unwrap_or("error").to_string()),
+        _ => None,
+    })
+}
+
+fn parse_steps(arr: &Array) -> Result<Vec<Step>, ParseError> {
+    arr.iter()
+        .enumerate()
+        .map(|(i, v)| parse_step(i, v))
+        .collect()
+}
+
+fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
+    let at = |f: &str| format!("steps[{i}]{f}");
+    let Value::Object(obj) = v else {
+        return Err(ParseError::WrongType {
+            field: at(""),
+            expected: "an object",
+        });
+    };
+    let title = match obj.get("title") {
+        Some(Value::String(s)) => s.clone(),
+        None | Some(Value::Null) => return Err(ParseError::Missing(at(".title"))),
+        Some(_) => return Err(wrong(&at(".title"), "a string")),
+    };
+    let status = match obj.get("status") {
+        Some(Value::String(s)) => StepStatus::from_wire(s),
+        None | Some(Value::Null) => StepStatus::Unknown,
+        Some(_) => return Err(wrong(&at(".status"), "a string")),
+    };
+    let mut step = Step {
+        title,
+        status,
+        result_url: None,
+        failure: None,
+        mfa: None,
+    };
+    match obj.get("result") {
+        None | Some(Value::Null) => {}
+        Some(Value::Object(r)) => read_result(&mut step, r, &at(".result"))?,
+        Some(_) => return Err(wrong(&at(".result"), "an object or null")),
+    }
+    Ok(step)
+}
+
+fn read_result(step: &mut Step, r: &Object, at: &str) -> Result<(), ParseError> {
+    let kind = str_of(r, "type");
+    let field = |f: &str| format!("{at}.{f}");
+    match kind {
+        Some("link") => step.result_url = opt_str(r, "url", &field("url"))?,
+        Some("mfa") => step.mfa = Some(read_mfa(r, at)?),
+        // Published failures carry no `type`; the schema says `error`. Both mean a failure.
+        Some("error") | None => {
+            if let Some(code) = opt_str(r, "code", &field("code"))? {
+                let detail = match opt_str(r, "detail", &field("detail"))? {
+                    Some(d) => Some(d),
+                    None => opt_str(r, "details", &field("details"))?,
+                };
+                step.failure = Some(Failure {
+                    code,
+                    title: opt_str(r, "title", &field("title"))?,
+                    detail,
+                });
+            } else if let Some(url) = opt_str(r, "url", &field("url"))? {
+                step.result_url = Some(url);
+            }
+        }
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+fn read_mfa(r: &Object, at: &str) -> Result<MfaRequest, ParseError> {
+    let method = match str_of(r, "method") {
+        Some("security-questions") => MfaMethod::SecurityQuestions,
+        _ => MfaMethod::Token,
+    };
+    let prompts = match r.get("input") {
+        Some(Value::Array(a)) => a
+            .iter()
+            .filter_map(|v| match v {
+                Value::String(s) => Some(s.clone()),
+                _ => None,
+            })
+            .collect(),
+        Some(Value::String(s)) => vec![s.clone()],
+        _ => Vec::new(),
+    };
+    let expiry_ms = match r.get("expiryMs") {
+        Some(Value::Number(n)) => number_u64(n),
+        _ => None,
+    };
+    let response_url = match r.get("links") {
+        Some(Value::Object(l)) => opt_str(l, "response", &format!("{at}.links.response"))?,
+        _ => None,
+    };
+    Ok(MfaRequest {
+        method,
+        description: opt_str(r, "description", &format!("{at}.description"))?,
+        prompts,
+        expiry_ms,
+        response_url,
+    })
+}
+
+/// A string field; `null` and absence are both `None`, any other type is an error.
+pub fn opt_str(obj: &Object, key: &str, field: &str) -> Result<Option<String>, ParseError> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Ok(Some(s.clone())),
+        None | Some(Value::Null) => Ok(None),
+        Some(_) => Err(wrong(field, "a string")),
+    }
+}
+
+/// A string field, if present and a string.
+pub fn str_of<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
+    match obj.get(key) {
+        Some(Value::String(s)) => Some(s),
+        _ => None,
+    }
+}
+
+/// A non-negative whole number, if the JSON number is one (fractions truncate).
+pub fn number_u64(n: &Number) -> Option<u64> {
+    match *n {
+        Number::U64(v) => Some(v),
+        Number::I64(v) => u64::try_from(v).ok(),
+        Number::F64(v) if v.is_finite() && v >= 0.0 && v < 1.8e19 => Some(v as u64),
+        Number::F64(_) => None,
+    }
+}
+
+fn number_text(n: &Number) -> String {
+    match *n {
+        Number::U64(v) => v.to_string(),
+        Number::I64(v) => v.to_string(),
+        Number::F64(v) => (v as i64).to_string(),
+    }
+}
+
+fn wrong(field: &str, expected: &'static str) -> ParseError {
+    ParseError::WrongType {
+        field: field.to_string(),
+        expected,
+    }
+}
