@@ -1,5 +1,10 @@
 //! The sans-IO core: every decision, in pure Rust, with time passed in.
 pub mod advice;
+pub mod connector;
+pub mod datetime;
+pub mod events;
 pub mod job;
 pub mod messages;
+pub mod policy;
+pub mod tracker;
 pub mod url;

@@ -1,0 +1,144 @@
+//! Basiq-style error answers: `{"type":"list","correlationId":…,"data":[{"type":"error",…}]}`.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+use crate::rng::Rng;
+
+/// An API error: an HTTP status plus one Basiq error entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError {
+    /// The HTTP status of the answer.
+    pub status: StatusCode,
+    /// The Basiq error code, e.g. `resource-not-found`.
+    pub code: &'static str,
+    /// The short human title for the code.
+    pub title: &'static str,
+    /// What exactly went wrong.
+    pub detail: String,
+}
+
+impl ApiError {
+    fn new(status: StatusCode, code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            code,
+            title,
+            detail: detail.into(),
+        }
+    }
+
+    /// 401: missing, unknown or expired bearer token.
+    pub fn unauthorized(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::UNAUTHORIZED, "unauthorized-access", "Unauthorized Access", detail)
+    }
+
+    /// 403: the token may not touch this resource.
+    pub fn forbidden(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::FORBIDDEN, "forbidden-access", "Forbidden Access", detail)
+    }
+
+    /// 404: no such user, connection, job or connector.
+    pub fn not_found(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::NOT_FOUND, "resource-not-found", "Resource not found", detail)
+    }
+
+    /// 400: the request body or a parameter is malformed.
+    pub fn invalid(detail: impl Into<String>) -> Self {
+        Self::new(StatusCode::BAD_REQUEST, "parameter-not-valid", "Parameter not valid", detail)
+    }
+
+    /// 500: an unexpected server failure (used by chaos).
+    pub fn internal() -> Self {
+        Self::new(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "internal-server-error",
+            "Internal Server Error",
+            "An unexpected error occurred; please try again.",
+        )
+    }
+
+    /// 503: the API is temporarily unavailable (used by chaos).
+    pub fn unavailable() -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "service-unavailable",
+            "Service Unavailable",
+            "The service is temporarily unavailable; retry after the delay given in Retry-After.",
+        )
+    }
+
+    /// 429: too many requests (used by chaos).
+    pub fn rate_limited() -> Self {
+        Self::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too-many-requests",
+            "Too Many Requests",
+            "Rate limit exceeded; retry after the delay given in Retry-After.",
+        )
+    }
+
+    /// The JSON body Basiq sends with an error.
+    pub fn body(&self) -> serde_json::Value {
+        json!({
+            "type": "list",
+            "correlationId": correlation_id(),
+            "data": [{
+                "type": "error",
+                "code": self.code,
+                "title": self.title,
+                "detail": self.detail,
+            }],
+        })
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let mut response = (self.status, axum::Json(self.body())).into_response();
+        if matches!(
+            self.status,
+            StatusCode::SERVICE_UNAVAILABLE | StatusCode::TOO_MANY_REQUESTS
+        ) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+        }
+        response
+    }
+}
+
+/// A fresh correlation id for an error body (deterministic order, unique per process).
+fn correlation_id() -> String {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    Rng::stream(COUNTER.fetch_add(1, Ordering::Relaxed), 0xC0).uuid()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_basiq_shape() {
+        let body = ApiError::not_found("No job with id x").body();
+        assert_eq!(body["type"], "list");
+        assert!(body["correlationId"].as_str().is_some_and(|s| !s.is_empty()));
+        assert_eq!(body["data"][0]["type"], "error");
+        assert_eq!(body["data"][0]["code"], "resource-not-found");
+        assert_eq!(body["data"][0]["detail"], "No job with id x");
+    }
+
+    #[test]
+    fn retry_after_only_on_503_and_429() {
+        let r = ApiError::unavailable().into_response();
+        assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        let r = ApiError::rate_limited().into_response();
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert_eq!(r.headers()[header::RETRY_AFTER], "1");
+        let r = ApiError::internal().into_response();
+        assert!(r.headers().get(header::RETRY_AFTER).is_none());
+    }
+}

@@ -1,0 +1,34 @@
+//! Basiq filter expressions: `field.eq('value')`, the only form the sandbox needs.
+
+/// Parses `filter` as `<field>.eq('<value>')` (single or double quotes) and returns the value.
+pub fn eq_value<'a>(filter: &'a str, field: &str) -> Option<&'a str> {
+    let rest = filter.trim().strip_prefix(field)?.strip_prefix(".eq(")?;
+    let inner = rest.strip_suffix(')')?.trim();
+    let value = inner
+        .strip_prefix('\'')
+        .and_then(|v| v.strip_suffix('\''))
+        .or_else(|| inner.strip_prefix('"').and_then(|v| v.strip_suffix('"')))?;
+    Some(value)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_eq_filters() {
+        assert_eq!(eq_value("connection.id.eq('abc')", "connection.id"), Some("abc"));
+        assert_eq!(eq_value(" connection.id.eq(\"abc\") ", "connection.id"), Some("abc"));
+        assert_eq!(eq_value("connector.id.eq('AU00000')", "connector.id"), Some("AU00000"));
+        assert_eq!(eq_value("connector.id.eq('')", "connector.id"), Some(""));
+    }
+
+    #[test]
+    fn rejects_other_forms() {
+        assert_eq!(eq_value("connection.id.eq(abc)", "connection.id"), None);
+        assert_eq!(eq_value("connection.id.eq('abc'", "connection.id"), None);
+        assert_eq!(eq_value("job.id.eq('abc')", "connection.id"), None);
+        assert_eq!(eq_value("connection.id.in('a','b')", "connection.id"), None);
+        assert_eq!(eq_value("connection.id.eq('a\")", "connection.id"), None);
+    }
+}

@@ -1,0 +1,189 @@
+//! The step tracker: successive snapshots in, one transition per status change out.
+
+use super::job::{Job, StepStatus};
+
+/// A step moving from one status to another.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Transition {
+    pub index: usize,
+    pub previous: StepStatus,
+    pub status: StepStatus,
+}
+
+/// The last status reported for each step, by title.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Tracker {
+    seen: Vec<(String, StepStatus)>,
+}
+
+impl Tracker {
+    /// A tracker that has already reported these (title, status) pairs.
+    pub fn with_seen(seen: Vec<(String, StepStatus)>) -> Self {
+        Self { seen }
+    }
+
+    /// What has been reported so far.
+    pub fn seen(&self) -> &[(String, StepStatus)] {
+        &self.seen
+    }
+
+    /// The transitions from what was reported to `job`, in order; a jump over
+    /// `in-progress` (pending → success/failed) is reported as both moves.
+    pub fn update(&mut self, job: &Job) -> Vec<Transition> {
+        let mut out = Vec::new();
+        let mut next = Vec::with_capacity(job.steps.len());
+        let mut used = vec![false; self.seen.len()];
+        for (index, step) in job.steps.iter().enumerate() {
+            // Match by title (the first unused one) so an inserted step does not shift the rest.
+            let found = self
+                .seen
+                .iter()
+                .enumerate()
+                .find(|(i, (t, _))| *t == step.title && !used.get(*i).copied().unwrap_or(true));
+            let previous = match found {
+                Some((i, (_, s))) => {
+                    if let Some(u) = used.get_mut(i) {
+                        *u = true;
+                    }
+                    *s
+                }
+                None => StepStatus::Pending,
+            };
+            let status = step.status;
+            if previous != status {
+                let jumps_in_progress = previous == StepStatus::Pending
+                    && matches!(status, StepStatus::Success | StepStatus::Failed);
+                if jumps_in_progress {
+                    out.push(Transition {
+                        index,
+                        previous,
+                        status: StepStatus::InProgress,
+                    });
+                    out.push(Transition {
+                        index,
+                        previous: StepStatus::InProgress,
+                        status,
+                    });
+                } else {
+                    out.push(Transition {
+                        index,
+                        previous,
+                        status,
+                    });
+                }
+            }
+            next.push((step.title.clone(), status));
+        }
+        self.seen = next;
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::job::{JobLinks, Step};
+
+    fn job(steps: &[(&str, StepStatus)]) -> Job {
+        Job {
+            id: "j".into(),
+            job_type: None,
+            created: None,
+            updated: None,
+            links: JobLinks::default(),
+            steps: steps
+                .iter()
+                .map(|(t, s)| Step {
+                    title: (*t).into(),
+                    status: *s,
+                    result_url: None,
+                    failure: None,
+                    mfa: None,
+                })
+                .collect(),
+        }
+    }
+
+    use StepStatus::*;
+
+    #[test]
+    fn reports_each_change_once_and_fills_in_jumps() {
+        let mut t = Tracker::default();
+        let a = t.update(&job(&[("v", InProgress), ("a", Pending)]));
+        assert_eq!(
+            a,
+            vec![Transition {
+                index: 0,
+                previous: Pending,
+                status: InProgress
+            }]
+        );
+        assert!(t
+            .update(&job(&[("v", InProgress), ("a", Pending)]))
+            .is_empty());
+        let b = t.update(&job(&[("v", Success), ("a", Success)]));
+        assert_eq!(
+            b,
+            vec![
+                Transition {
+                    index: 0,
+                    previous: InProgress,
+                    status: Success
+                },
+                Transition {
+                    index: 1,
+                    previous: Pending,
+                    status: InProgress
+                },
+                Transition {
+                    index: 1,
+                    previous: InProgress,
+                    status: Success
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn an_inserted_step_does_not_shift_the_others() {
+        let mut t = Tracker::default();
+        t.update(&job(&[("v", Success), ("a", Pending)]));
+        let d = t.update(&job(&[
+            ("v", Success),
+            ("mfa-challenge", InProgress),
+            ("a", Pending),
+        ]));
+        assert_eq!(
+            d,
+            vec![Transition {
+                index: 1,
+                previous: Pending,
+                status: InProgress
+            }]
+        );
+    }
+
+    #[test]
+    fn skipped_and_backwards_moves_are_single_events() {
+        let mut t = Tracker::default();
+        let d = t.update(&job(&[("m", Skipped), ("a", Failed)]));
+        assert_eq!(d.len(), 3);
+        assert_eq!(
+            d[0],
+            Transition {
+                index: 0,
+                previous: Pending,
+                status: Skipped
+            }
+        );
+        let back = t.update(&job(&[("m", Skipped), ("a", InProgress)]));
+        assert_eq!(
+            back,
+            vec![Transition {
+                index: 1,
+                previous: Failed,
+                status: InProgress
+            }]
+        );
+    }
+}
