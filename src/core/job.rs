@@ -171,6 +171,20 @@ pub enum ParseError {
 }
 
 impl ParseError {
+    /// A short stable kind, for programs: `empty`, `html`, `not-json`, `api-error`, `not-a-job`,
+    /// `missing-field` or `wrong-type`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Self::Empty => "empty",
+            Self::Html => "html",
+            Self::NotJson => "not-json",
+            Self::ApiError { .. } => "api-error",
+            Self::NotAJob => "not-a-job",
+            Self::Missing(_) => "missing-field",
+            Self::WrongType { .. } => "wrong-type",
+        }
+    }
+
     /// A one-line developer-facing reason.
     pub fn reason(&self) -> String {
         match self {
@@ -382,7 +396,7 @@ pub fn number_u64(n: &Number) -> Option<u64> {
     match *n {
         Number::U64(v) => Some(v),
         Number::I64(v) => u64::try_from(v).ok(),
-        Number::F64(v) if v.is_finite() && v >= 0.0 && v < 1.8e19 => Some(v as u64),
+        Number::F64(v) if (0.0..1.8e19).contains(&v) => Some(v as u64),
         Number::F64(_) => None,
     }
 }
@@ -399,5 +413,27 @@ fn wrong(field: &str, expected: &'static str) -> ParseError {
     ParseError::WrongType {
         field: field.to_string(),
         expected,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_parse_error_has_a_distinct_kind() {
+        let cases = [
+            ("", "empty"),
+            ("<!doctype html><p>502</p>", "html"),
+            ("{", "not-json"),
+            (r#"{"type":"error","code":"x"}"#, "api-error"),
+            ("[]", "not-a-job"),
+            (r#"{"id":"j"}"#, "missing-field"),
+            (r#"{"id":"j","steps":{}}"#, "wrong-type"),
+        ];
+        for (body, kind) in cases {
+            let err = parse_job(body).err();
+            assert_eq!(err.as_ref().map(ParseError::kind), Some(kind), "{body}");
+        }
     }
 }

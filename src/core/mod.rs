@@ -6,5 +6,7 @@ pub mod events;
 pub mod job;
 pub mod messages;
 pub mod policy;
+pub mod saved;
 pub mod tracker;
 pub mod url;
+pub mod watcher;

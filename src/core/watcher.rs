@@ -1,0 +1,906 @@
+//! The watcher: a deterministic state machine that follows one job to its end.
+//!
+//! It never sleeps or fetches. The shell asks [`Watcher::poll`] what to do next,
+//! carries it out, and hands back what happened with the current time.
+
+use std::collections::VecDeque;
+
+use miniserde::json::{self, Array, Object, Value};
+
+use super::advice::{
+    describe_failure, Action as AdviceAction, ConnectorStatus, FailureAdvice, FailureContext,
+    Operation,
+};
+use super::connector::{connectors_path, parse_connector, Connector};
+use super::datetime::rfc3339_ms;
+use super::events::{ErrorKind, Event, MfaChallenge, Outcome, Progress, StepEvent, WatchError};
+use super::job::{parse_job, Failure, Job, StepStatus};
+use super::messages::Catalogue;
+use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
+use super::tracker::{Tracker, Transition};
+use super::url::{check_secure, Origin, UrlError};
+
+/// Everything a watch needs to know up front.
+#[derive(Clone, Debug, Default)]
+pub struct WatchConfig {
+    /// `links.self` of the job.
+    pub job_url: String,
+    /// Where the token may go; defaults to the job URL's origin.
+    pub api_origin: Option<String>,
+    pub operation: Operation,
+    pub connection_id: Option<String>,
+    pub institution_id: Option<String>,
+    /// A token is in hand when the watch starts (otherwise one is asked for first).
+    pub has_token: bool,
+    /// A fresh token can be asked for after a 401.
+    pub can_refresh_token: bool,
+    /// Earlier consecutive `service-unavailable` jobs of this connection.
+    pub attempt: Option<u32>,
+    pub timing: Timing,
+    pub catalogue: Catalogue,
+}
+
+/// Why a watch cannot start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ConfigError {
+    JobUrl(UrlError),
+    ApiOrigin(UrlError),
+    JobUrlOffOrigin,
+    NoToken,
+    Timing(TimingError),
+    Saved(&'static str),
+}
+
+impl ConfigError {
+    /// A one-line developer-facing reason.
+    pub fn reason(&self) -> String {
+        match self {
+            Self::JobUrl(e) => format!("jobUrl {}", e.reason()),
+            Self::ApiOrigin(e) => format!("apiOrigin {}", e.reason()),
+            Self::JobUrlOffOrigin => "jobUrl is not on apiOrigin".into(),
+            Self::NoToken => "a token or a getToken function is required".into(),
+            Self::Timing(e) => e.0.into(),
+            Self::Saved(why) => format!("the saved watch {why}"),
+        }
+    }
+}
+
+/// What a request is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Purpose {
+    Job,
+    Connector,
+    Mfa,
+}
+
+/// An HTTP request the shell should make.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Request {
+    pub id: u64,
+    pub purpose: Purpose,
+    /// `GET`, or `POST` with a JSON body.
+    pub body: Option<String>,
+    pub url: String,
+    /// Send the bearer token (only ever true for the API origin).
+    pub with_token: bool,
+    pub timeout_ms: u64,
+}
+
+/// An HTTP answer, as the shell received it.
+#[derive(Clone, Copy, Debug)]
+pub struct Response<'a> {
+    pub status: u16,
+    pub retry_after: Option<&'a str>,
+    pub body: &'a str,
+}
+
+/// A request that got no HTTP answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request ran past its timeout.
+    Timeout,
+    /// The network failed (DNS, refused, reset, CORS …).
+    Network(String),
+}
+
+/// What the shell should do next.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    /// Make this request, then call [`Watcher::handle_response`] or [`Watcher::handle_error`].
+    Fetch(Request),
+    /// Get a token from `getToken`, then call [`Watcher::handle_token`].
+    RefreshToken,
+    /// Sleep this many ms (or until woken), then poll again.
+    Wait(u64),
+    /// The watch is over.
+    Done(Box<Outcome>),
+}
+
+/// Why an MFA answer was not sent or not taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MfaError {
+    pub kind: &'static str,
+    pub http_status: Option<u16>,
+    pub message: String,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct MfaState {
+    key: String,
+    step: String,
+    prompts: usize,
+    response_url: String,
+}
+
+/// A failed job held back until the institution's status is known.
+#[derive(Clone, Debug)]
+struct Held {
+    job: Job,
+    transitions: Vec<Transition>,
+}
+
+/// Follows one job to its end.
+#[derive(Debug)]
+pub struct Watcher {
+    cfg: WatchConfig,
+    origin: Origin,
+    poll_url: String,
+    started_ms: u64,
+    backoff: Backoff,
+    next_poll_ms: u64,
+    in_flight: Option<(u64, Purpose)>,
+    next_id: u64,
+    errors_in_row: u32,
+    unauthorized_in_row: u32,
+    token_needed: bool,
+    tracker: Tracker,
+    job: Option<Job>,
+    polled_once: bool,
+    long_wait: bool,
+    connector: Option<Connector>,
+    connector_for_eta: bool,
+    held: Option<Held>,
+    mfa: Option<MfaState>,
+    mfa_reported: Option<String>,
+    events: VecDeque<Event>,
+    outcome: Option<Outcome>,
+}
+
+impl Watcher {
+    /// Starts a watch at `now_ms`; `seed` drives the jitter.
+    pub fn new(cfg: WatchConfig, now_ms: u64, seed: u64) -> Result<Self, ConfigError> {
+        let job_origin = check_secure(&cfg.job_url).map_err(ConfigError::JobUrl)?;
+        let origin = match cfg.api_origin.as_deref() {
+            Some(o) => check_secure(o).map_err(ConfigError::ApiOrigin)?,
+            None => job_origin.clone(),
+        };
+        if origin != job_origin {
+            return Err(ConfigError::JobUrlOffOrigin);
+        }
+        if !cfg.has_token && !cfg.can_refresh_token {
+            return Err(ConfigError::NoToken);
+        }
+        cfg.timing.validate().map_err(ConfigError::Timing)?;
+        Ok(Self {
+            backoff: Backoff::new(&cfg.timing, seed),
+            poll_url: cfg.job_url.clone(),
+            token_needed: !cfg.has_token,
+            connector_for_eta: cfg.institution_id.is_some(),
+            cfg,
+            origin,
+            started_ms: now_ms,
+            next_poll_ms: now_ms,
+            in_flight: None,
+            next_id: 1,
+            errors_in_row: 0,
+            unauthorized_in_row: 0,
+            tracker: Tracker::default(),
+            job: None,
+            polled_once: false,
+            long_wait: false,
+            connector: None,
+            held: None,
+            mfa: None,
+            mfa_reported: None,
+            events: VecDeque::new(),
+            outcome: None,
+        })
+    }
+
+    /// The latest job snapshot (result URLs absolute).
+    pub fn snapshot(&self) -> Option<&Job> {
+        self.job.as_ref()
+    }
+
+    /// The outcome, once the watch is over.
+    pub fn outcome(&self) -> Option<&Outcome> {
+        self.outcome.as_ref()
+    }
+
+    /// True while waiting on Basiq's retry queue (slow polling, no overall timeout).
+    pub fn is_long_wait(&self) -> bool {
+        self.long_wait
+    }
+
+    /// The connection the job belongs to, when known.
+    pub fn connection_id(&self) -> Option<&str> {
+        self.cfg.connection_id.as_deref()
+    }
+
+    /// The next thing to report through a callback.
+    pub fn poll_event(&mut self) -> Option<Event> {
+        self.events.pop_front()
+    }
+
+    /// What to do next, at `now_ms`.
+    pub fn poll(&mut self, now_ms: u64) -> Action {
+        if let Some(o) = &self.outcome {
+            return Action::Done(Box::new(o.clone()));
+        }
+        if let Some((_, purpose)) = self.in_flight {
+            // The shell asked again without answering: the answer is lost, so ask again.
+            if purpose == Purpose::Connector {
+                self.connector_for_eta = false;
+            }
+            self.in_flight = None;
+        }
+        let elapsed = now_ms.saturating_sub(self.started_ms);
+        if self.long_wait {
+            if self.job_age(now_ms) >= self.cfg.timing.job_lifetime_ms {
+                let message = "the job was still in Basiq's retry queue after 7 days";
+                return self.finish_error(ErrorKind::Expired, None, message.into());
+            }
+        } else if elapsed >= self.cfg.timing.timeout_ms {
+            let job = self.job.clone();
+            return self.finish(Outcome::TimedOut {
+                job,
+                elapsed_ms: elapsed,
+            });
+        }
+        if self.token_needed {
+            return Action::RefreshToken;
+        }
+        if self.held.is_some() {
+            return self.request_connector();
+        }
+        if now_ms >= self.next_poll_ms {
+            let url = self.poll_url.clone();
+            return self.request(Purpose::Job, url, None);
+        }
+        if self.connector_for_eta && self.polled_once {
+            self.connector_for_eta = false;
+            return self.request_connector();
+        }
+        let mut wait = self.next_poll_ms.saturating_sub(now_ms);
+        if !self.long_wait {
+            wait = wait.min(self.cfg.timing.timeout_ms.saturating_sub(elapsed));
+        }
+        Action::Wait(wait.max(1))
+    }
+
+    /// Hands over the HTTP answer to request `id`.
+    pub fn handle_response(&mut self, now_ms: u64, id: u64, response: Response<'_>) {
+        let Some(purpose) = self.take_in_flight(id) else {
+            return;
+        };
+        match purpose {
+            Purpose::Job => self.on_job_response(now_ms, response),
+            Purpose::Connector => {
+                let found = (200..300)
+                    .contains(&response.status)
+                    .then(|| {
+                        let inst = self.cfg.institution_id.as_deref().unwrap_or_default();
+                        parse_connector(response.body, inst)
+                    })
+                    .flatten();
+                self.on_connector(now_ms, found);
+            }
+            Purpose::Mfa => {}
+        }
+    }
+
+    /// Hands over a request that got no answer.
+    pub fn handle_error(&mut self, now_ms: u64, id: u64, error: TransportError) {
+        let Some(purpose) = self.take_in_flight(id) else {
+            return;
+        };
+        match purpose {
+            Purpose::Job => {
+                let message = match error {
+                    TransportError::Timeout => format!(
+                        "the request took longer than {} ms",
+                        self.cfg.timing.request_timeout_ms
+                    ),
+                    TransportError::Network(m) => format!("the request failed: {m}"),
+                };
+                self.transient(now_ms, ErrorKind::Network, None, message, None);
+            }
+            Purpose::Connector => self.on_connector(now_ms, None),
+            Purpose::Mfa => {}
+        }
+    }
+
+    /// Hands over the result of asking `getToken` for a token.
+    pub fn handle_token(&mut self, now_ms: u64, result: Result<(), String>) {
+        if self.outcome.is_some() {
+            return;
+        }
+        self.token_needed = false;
+        match result {
+            Ok(()) => self.next_poll_ms = now_ms,
+            Err(why) => {
+                let message = format!("getToken failed: {why}");
+                self.finish_error(ErrorKind::Unauthorized, None, message);
+            }
+        }
+    }
+
+    /// Ends the watch as cancelled (the signal was aborted or `cancel()` called).
+    pub fn cancel(&mut self) {
+        if self.outcome.is_none() {
+            self.outcome = Some(Outcome::Cancelled {
+                job: self.job.clone(),
+            });
+        }
+    }
+
+    /// Builds the request that answers the waiting MFA challenge.
+    pub fn answer_mfa(&mut self, answers: &[String]) -> Result<Request, MfaError> {
+        let mfa_error = |kind, message: &str| MfaError {
+            kind,
+            http_status: None,
+            message: message.into(),
+        };
+        if self.outcome.is_some() {
+            return Err(mfa_error("finished", "the watch is over"));
+        }
+        let Some(mfa) = &self.mfa else {
+            return Err(mfa_error("no-challenge", "no MFA challenge is waiting"));
+        };
+        if answers.is_empty() || (mfa.prompts > 0 && answers.len() != mfa.prompts) {
+            let message = format!(
+                "expected {} answer(s), got {}",
+                mfa.prompts.max(1),
+                answers.len()
+            );
+            return Err(MfaError {
+                kind: "invalid-answers",
+                http_status: None,
+                message,
+            });
+        }
+        let list: Array = answers.iter().map(|a| Value::String(a.clone())).collect();
+        let mut body = Object::new();
+        body.insert("mfa-response".into(), Value::Array(list));
+        let url = mfa.response_url.clone();
+        let id = self.next_id;
+        self.next_id += 1;
+        Ok(Request {
+            id,
+            purpose: Purpose::Mfa,
+            with_token: self.origin.owns(&url),
+            body: Some(json::to_string(&Value::Object(body))),
+            url,
+            timeout_ms: self.cfg.timing.request_timeout_ms,
+        })
+    }
+
+    /// Hands over the answer to an MFA request; on success polling resumes at once.
+    pub fn handle_mfa_response(
+        &mut self,
+        now_ms: u64,
+        result: Result<Response<'_>, TransportError>,
+    ) -> Result<(), MfaError> {
+        let status = match result {
+            Ok(r) => r.status,
+            Err(e) => {
+                let message = match e {
+                    TransportError::Timeout => "the answer timed out".to_string(),
+                    TransportError::Network(m) => format!("the answer could not be sent: {m}"),
+                };
+                return Err(MfaError {
+                    kind: "network",
+                    http_status: None,
+                    message,
+                });
+            }
+        };
+        if (200..300).contains(&status) {
+            if self.outcome.is_none() {
+                self.backoff.reset(&self.cfg.timing);
+                self.next_poll_ms = now_ms;
+            }
+            return Ok(());
+        }
+        let kind = match status {
+            401 | 403 => "unauthorized",
+            _ => "http",
+        };
+        Err(MfaError {
+            kind,
+            http_status: Some(status),
+            message: format!("the bank's challenge answer was refused with HTTP {status}"),
+        })
+    }
+
+    /// A string that resumes this watch after a reload; it holds no token.
+    pub fn save(&self) -> String {
+        super::saved::save(self.saved_state())
+    }
+
+    /// Resumes a saved watch; `cfg` supplies what is not saved (timing, messages, tokens).
+    pub fn restore(
+        text: &str,
+        mut cfg: WatchConfig,
+        now_ms: u64,
+        seed: u64,
+    ) -> Result<Self, ConfigError> {
+        let s = super::saved::load(text).map_err(ConfigError::Saved)?;
+        cfg.job_url = s.job_url;
+        cfg.api_origin = Some(s.api_origin);
+        cfg.operation = Operation::from_str_opt(&s.operation).unwrap_or_default();
+        cfg.connection_id = cfg.connection_id.or(s.connection_id);
+        cfg.institution_id = cfg.institution_id.or(s.institution_id);
+        cfg.attempt = cfg.attempt.or(s.attempt);
+        let mut w = Self::new(cfg, now_ms, seed)?;
+        w.started_ms = s.started_ms.min(now_ms);
+        w.long_wait = s.long_wait;
+        w.tracker = Tracker::with_seen(
+            s.steps
+                .into_iter()
+                .map(|(t, st)| (t, StepStatus::from_wire(&st)))
+                .collect(),
+        );
+        w.mfa_reported = s.mfa_reported;
+        w.polled_once = false;
+        Ok(w)
+    }
+
+    fn saved_state(&self) -> super::saved::Saved {
+        super::saved::Saved {
+            job_url: self.poll_url.clone(),
+            api_origin: self.origin.as_str().to_string(),
+            operation: self.cfg.operation.as_str().to_string(),
+            connection_id: self.cfg.connection_id.clone(),
+            institution_id: self.cfg.institution_id.clone(),
+            attempt: self.cfg.attempt,
+            started_ms: self.started_ms,
+            long_wait: self.long_wait,
+            steps: self
+                .tracker
+                .seen()
+                .iter()
+                .map(|(t, s)| (t.clone(), s.as_str().to_string()))
+                .collect(),
+            mfa_reported: self.mfa_reported.clone(),
+        }
+    }
+
+    // ----- requests -------------------------------------------------------------------------
+
+    fn request(&mut self, purpose: Purpose, url: String, body: Option<String>) -> Action {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.in_flight = Some((id, purpose));
+        Action::Fetch(Request {
+            id,
+            purpose,
+            with_token: self.origin.owns(&url),
+            url,
+            body,
+            timeout_ms: self.cfg.timing.request_timeout_ms,
+        })
+    }
+
+    fn request_connector(&mut self) -> Action {
+        let inst = self.cfg.institution_id.clone().unwrap_or_default();
+        let url = format!("{}{}", self.origin.as_str(), connectors_path(&inst));
+        self.request(Purpose::Connector, url, None)
+    }
+
+    fn take_in_flight(&mut self, id: u64) -> Option<Purpose> {
+        if self.outcome.is_some() {
+            return None;
+        }
+        match self.in_flight {
+            Some((want, purpose)) if want == id => {
+                self.in_flight = None;
+                Some(purpose)
+            }
+            _ => None,
+        }
+    }
+
+    // ----- answers --------------------------------------------------------------------------
+
+    fn on_job_response(&mut self, now_ms: u64, r: Response<'_>) {
+        if r.status != 401 {
+            self.unauthorized_in_row = 0;
+        }
+        match r.status {
+            200..=299 => match parse_job(r.body) {
+                Ok(job) => self.on_job(now_ms, job),
+                Err(e) => {
+                    let message = format!("the job answer was not a job: {}", e.reason());
+                    self.transient(
+                        now_ms,
+                        ErrorKind::InvalidResponse,
+                        Some(r.status),
+                        message,
+                        None,
+                    );
+                }
+            },
+            401 => {
+                self.unauthorized_in_row += 1;
+                if self.cfg.can_refresh_token && self.unauthorized_in_row == 1 {
+                    self.token_needed = true;
+                } else {
+                    let message = "the token was refused (HTTP 401)".to_string();
+                    self.finish_error(ErrorKind::Unauthorized, Some(401), message);
+                }
+            }
+            403 => {
+                let message = "the token may not read this job (HTTP 403)".to_string();
+                self.finish_error(ErrorKind::Unauthorized, Some(403), message);
+            }
+            404 | 410 => {
+                let message = format!("the job was not found (HTTP {})", r.status);
+                self.finish_error(ErrorKind::NotFound, Some(r.status), message);
+            }
+            429 => {
+                let wait = retry_after_ms(r.retry_after, now_ms, &self.cfg.timing)
+                    .unwrap_or_else(|| self.backoff.next_wait(&self.cfg.timing));
+                self.next_poll_ms = now_ms + wait;
+            }
+            500..=599 => {
+                let message = format!("the server answered HTTP {}", r.status);
+                let after = retry_after_ms(r.retry_after, now_ms, &self.cfg.timing)
+                    .filter(|_| r.status == 503);
+                self.transient(now_ms, ErrorKind::Http, Some(r.status), message, after);
+            }
+            s => {
+                let message = format!("unexpected HTTP {s} for the job");
+                self.finish_error(ErrorKind::Http, Some(s), message);
+            }
+        }
+    }
+
+    fn transient(
+        &mut self,
+        now_ms: u64,
+        kind: ErrorKind,
+        status: Option<u16>,
+        message: String,
+        after: Option<u64>,
+    ) {
+        self.errors_in_row += 1;
+        if self.errors_in_row >= self.cfg.timing.max_consecutive_errors {
+            let message = format!("{message} ({} times in a row)", self.errors_in_row);
+            self.finish_error(kind, status, message);
+            return;
+        }
+        let wait = after.unwrap_or_else(|| self.backoff.next_wait(&self.cfg.timing));
+        self.next_poll_ms = now_ms + wait;
+    }
+
+    fn on_job(&mut self, now_ms: u64, mut job: Job) {
+        self.errors_in_row = 0;
+        if let Err(url) = self.resolve_links(&mut job) {
+            self.job = Some(job);
+            let message = format!("the job links to {url}, outside the API origin");
+            self.finish_error(ErrorKind::UntrustedUrl, None, message);
+            return;
+        }
+        if let Some(s) = &job.links.self_url {
+            self.poll_url = s.clone();
+        }
+        if self.cfg.connection_id.is_none() {
+            self.cfg.connection_id = connection_id_of(&job);
+        }
+        let first = !self.polled_once;
+        self.polled_once = true;
+        let transitions = self.tracker.update(&job);
+        let changed = first || !transitions.is_empty();
+
+        let failed = job.failed_step().map(|(_, s)| failure_of(s));
+        let needs_status = failed.as_ref().is_some_and(|f| {
+            f.code == "service-unavailable"
+                && self.cfg.operation != Operation::Update
+                && self.cfg.institution_id.is_some()
+        });
+        if needs_status && self.connector.is_none() {
+            // Hold the failure back until /connectors says whether it is a major outage.
+            self.held = Some(Held { job, transitions });
+            return;
+        }
+        self.report(now_ms, &job, &transitions, changed);
+        self.decide(now_ms, job, changed);
+    }
+
+    fn on_connector(&mut self, now_ms: u64, found: Option<Connector>) {
+        if found.is_some() {
+            self.connector = found;
+        }
+        if let Some(Held { job, transitions }) = self.held.take() {
+            // Without an answer the advice goes on without the status rather than waiting.
+            if self.connector.is_none() {
+                self.connector = Some(Connector {
+                    status: ConnectorStatus::Unknown,
+                    step_ms: Vec::new(),
+                    total_ms: None,
+                });
+            }
+            self.report(now_ms, &job, &transitions, true);
+            self.decide(now_ms, job, true);
+        }
+    }
+
+    fn report(&mut self, now_ms: u64, job: &Job, transitions: &[Transition], changed: bool) {
+        let total = job.steps.len();
+        for t in transitions {
+            let Some(step) = job.steps.get(t.index) else {
+                continue;
+            };
+            let failure = (t.status == StepStatus::Failed).then(|| failure_of(step));
+            let advice = failure.as_ref().map(|f| self.advise(f, &step.title, job));
+            self.events.push_back(Event::Step(StepEvent {
+                step: step.title.clone(),
+                index: t.index,
+                total,
+                status: t.status,
+                previous: t.previous,
+                result_url: (t.status == StepStatus::Success)
+                    .then(|| step.result_url.clone())
+                    .flatten(),
+                failure,
+                advice,
+            }));
+        }
+        self.report_mfa(now_ms, job);
+        if changed {
+            self.events.push_back(Event::Progress(Progress {
+                job: job.clone(),
+                completed: job.completed(),
+                total,
+                eta_ms: self.eta_ms(job),
+            }));
+        }
+    }
+
+    fn report_mfa(&mut self, now_ms: u64, job: &Job) {
+        let waiting = job
+            .steps
+            .iter()
+            .find(|s| s.status == StepStatus::InProgress && s.mfa.is_some());
+        let Some((step, mfa)) = waiting.and_then(|s| s.mfa.as_ref().map(|m| (s, m))) else {
+            self.mfa = None;
+            return;
+        };
+        let key = format!(
+            "{}|{}|{}|{}",
+            step.title,
+            mfa.method.as_str(),
+            mfa.prompts.join("\u{1f}"),
+            mfa.description.as_deref().unwrap_or_default()
+        );
+        let response_url = mfa
+            .response_url
+            .clone()
+            .unwrap_or_else(|| format!("{}/jobs/{}/mfa", self.origin.as_str(), job.id));
+        self.mfa = Some(MfaState {
+            key: key.clone(),
+            step: step.title.clone(),
+            prompts: mfa.prompts.len(),
+            response_url,
+        });
+        if self.mfa_reported.as_deref() != Some(key.as_str()) {
+            self.mfa_reported = Some(key);
+            self.events.push_back(Event::Mfa(MfaChallenge {
+                step: step.title.clone(),
+                method: mfa.method,
+                prompts: mfa.prompts.clone(),
+                description: mfa.description.clone(),
+                expires_at: mfa.expiry_ms.map(|ms| now_ms + ms),
+            }));
+        }
+    }
+
+    fn decide(&mut self, now_ms: u64, job: Job, changed: bool) {
+        let failed = job
+            .failed_step()
+            .map(|(_, s)| (s.title.clone(), failure_of(s)));
+        if let Some((step, failure)) = failed {
+            let advice = self.advise(&failure, &step, &job);
+            if advice.action == AdviceAction::WaitForAutomaticRetry {
+                // Basiq retries the update every 2 hours: keep watching, slowly.
+                self.long_wait = true;
+                self.job = Some(job);
+                self.next_poll_ms = now_ms + self.cfg.timing.long_interval_ms;
+                return;
+            }
+            self.finish(Outcome::Failed {
+                job,
+                step,
+                failure,
+                advice,
+            });
+            return;
+        }
+        if job.is_success() {
+            let url = |title: &str| job.result_url(title).map(str::to_string);
+            let connection_url = url("verify-credentials").or_else(|| job.links.source.clone());
+            let accounts_url = url("retrieve-accounts");
+            let transactions_url = url("retrieve-transactions");
+            self.finish(Outcome::Success {
+                job,
+                connection_url,
+                accounts_url,
+                transactions_url,
+            });
+            return;
+        }
+        if changed {
+            self.backoff.reset(&self.cfg.timing);
+        }
+        self.job = Some(job);
+        self.next_poll_ms = now_ms + self.backoff.next_wait(&self.cfg.timing);
+    }
+
+    fn advise(&self, failure: &Failure, step: &str, job: &Job) -> FailureAdvice {
+        let ctx = FailureContext {
+            step: Some(step.to_string()),
+            operation: self.cfg.operation,
+            connector_status: self.connector.as_ref().map(|c| c.status),
+            attempt: Some(self.cfg.attempt.unwrap_or(0) + 1),
+            connection_id: self.cfg.connection_id.clone(),
+            job_id: Some(job.id.clone()),
+        };
+        describe_failure(failure, &ctx, &self.cfg.catalogue)
+    }
+
+    fn eta_ms(&self, job: &Job) -> Option<u64> {
+        let c = self.connector.as_ref()?;
+        if c.step_ms.is_empty() {
+            return None;
+        }
+        let remaining = job
+            .steps
+            .iter()
+            .filter(|s| !s.status.is_settled())
+            .map(|s| {
+                let avg = c.average_ms(&s.title).unwrap_or(0);
+                // A running step is, on average, half done.
+                if s.status == StepStatus::InProgress {
+                    avg / 2
+                } else {
+                    avg
+                }
+            })
+            .sum();
+        Some(remaining)
+    }
+
+    /// Checks every link in the job and makes result URLs absolute; `Err` names a foreign one.
+    fn resolve_links(&self, job: &mut Job) -> Result<(), String> {
+        let origin = &self.origin;
+        let check = |link: &mut Option<String>| -> Result<(), String> {
+            if let Some(l) = link.as_deref() {
+                match origin.resolve(l) {
+                    Some(abs) if origin.owns(&abs) => *link = Some(abs),
+                    _ => return Err(l.to_string()),
+                }
+            }
+            Ok(())
+        };
+        check(&mut job.links.self_url)?;
+        check(&mut job.links.source)?;
+        for step in &mut job.steps {
+            check(&mut step.result_url)?;
+            if let Some(m) = step.mfa.as_mut() {
+                check(&mut m.response_url)?;
+            }
+        }
+        Ok(())
+    }
+
+    fn job_age(&self, now_ms: u64) -> u64 {
+        let created = self
+            .job
+            .as_ref()
+            .and_then(|j| j.created.as_deref())
+            .and_then(rfc3339_ms)
+            .unwrap_or(self.started_ms);
+        now_ms.saturating_sub(created)
+    }
+
+    // ----- endings --------------------------------------------------------------------------
+
+    fn finish_error(
+        &mut self,
+        kind: ErrorKind,
+        http_status: Option<u16>,
+        message: String,
+    ) -> Action {
+        let advice = self.error_advice(kind);
+        let job = self.job.clone();
+        self.finish(Outcome::Error {
+            job,
+            error: WatchError {
+                kind,
+                http_status,
+                message,
+            },
+            advice,
+        })
+    }
+
+    fn error_advice(&self, kind: ErrorKind) -> FailureAdvice {
+        let action = match kind {
+            ErrorKind::Network | ErrorKind::Http | ErrorKind::InvalidResponse => {
+                AdviceAction::TryLater
+            }
+            ErrorKind::Unauthorized | ErrorKind::NotFound | ErrorKind::Expired => {
+                AdviceAction::StartAgain
+            }
+            ErrorKind::UntrustedUrl => AdviceAction::ContactSupport,
+        };
+        let reference = self
+            .cfg
+            .connection_id
+            .clone()
+            .or_else(|| self.job.as_ref().map(|j| j.id.clone()));
+        let vars = [("reference", reference.as_deref().unwrap_or(""))];
+        let key = format!("error.{}", kind.as_str());
+        let cat = &self.cfg.catalogue;
+        FailureAdvice {
+            code: kind.as_str().to_string(),
+            step: None,
+            action,
+            title: cat.text(&format!("{key}.title"), &vars),
+            message: cat.text(&format!("{key}.message"), &vars),
+            retry_after_ms: (action == AdviceAction::TryLater)
+                .then_some(super::advice::TRY_LATER_MS),
+            automatic_retry: false,
+            support_reference: (action == AdviceAction::ContactSupport)
+                .then_some(reference)
+                .flatten(),
+        }
+    }
+
+    fn finish(&mut self, outcome: Outcome) -> Action {
+        if self.outcome.is_none() {
+            self.outcome = Some(outcome);
+        }
+        self.in_flight = None;
+        self.held = None;
+        self.mfa = None;
+        match &self.outcome {
+            Some(o) => Action::Done(Box::new(o.clone())),
+            None => Action::Wait(1),
+        }
+    }
+}
+
+fn failure_of(step: &super::job::Step) -> Failure {
+    step.failure.clone().unwrap_or_else(|| Failure {
+        code: "unknown-error".into(),
+        title: None,
+        detail: None,
+    })
+}
+
+/// The connection id from `links.source` or the verify-credentials result.
+fn connection_id_of(job: &Job) -> Option<String> {
+    let from = |url: &str| {
+        let path = url.split(['?', '#']).next().unwrap_or(url);
+        let rest = path.split("/connections/").nth(1)?;
+        let id = rest.split('/').next()?;
+        (!id.is_empty()).then(|| id.to_string())
+    };
+    job.links
+        .source
+        .as_deref()
+        .and_then(from)
+        .or_else(|| job.result_url("verify-credentials").and_then(from))
+}
