@@ -92,7 +92,9 @@ pub fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
         .and_then(|v| v.to_str().ok())
         .ok_or_else(|| ApiError::unauthorized("Missing Authorization header."))?;
     match value.split_once(' ') {
-        Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() => {
+        Some((scheme, token))
+            if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
+        {
             Ok(token.trim())
         }
         _ => Err(ApiError::unauthorized(
@@ -133,7 +135,10 @@ mod tests {
         let mut tokens = Tokens::default();
         let mut rng = Rng::stream(1, 1);
         let t = tokens.mint(&mut rng, Scope::Server, 1000);
-        assert_eq!(tokens.check(&t, 1000 + TOKEN_LIFETIME_MS - 1), Ok(Scope::Server));
+        assert_eq!(
+            tokens.check(&t, 1000 + TOKEN_LIFETIME_MS - 1),
+            Ok(Scope::Server)
+        );
         let err = tokens.check(&t, 1000 + TOKEN_LIFETIME_MS).unwrap_err();
         assert_eq!(err.code, "unauthorized-access");
         assert!(tokens.check("nope", 1000).is_err());

@@ -91,7 +91,11 @@ mod tests {
         let a = clock.now_ms();
         std::thread::sleep(std::time::Duration::from_millis(20));
         let b = clock.now_ms();
-        assert!(b - a >= 15_000, "20 ms real at 1000x is ~20 s sandbox, got {}", b - a);
+        assert!(
+            b - a >= 15_000,
+            "20 ms real at 1000x is ~20 s sandbox, got {}",
+            b - a
+        );
         let c = clock.advance(3_600_000);
         assert!(c >= b + 3_600_000);
     }

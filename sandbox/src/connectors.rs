@@ -210,7 +210,10 @@ mod tests {
         assert_eq!(v["type"], "connector");
         assert_eq!(v["id"], "AU00000");
         assert_eq!(v["institution"]["shortName"], "Hooli");
-        assert_eq!(v["institution"]["logo"], "http://h/sandbox/logos/AU00000.svg");
+        assert_eq!(
+            v["institution"]["logo"],
+            "http://h/sandbox/logos/AU00000.svg"
+        );
         assert_eq!(v["stats"]["averageDurationMs"]["total"], 8_000);
         assert_eq!(v["stats"]["averageDurationMs"]["verifyCredentials"], 2_400);
         assert_eq!(v["links"]["self"], "http://h/connectors/AU00000");

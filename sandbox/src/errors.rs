@@ -4,7 +4,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use serde::Serialize;
 
 use crate::rng::Rng;
 
@@ -22,7 +22,12 @@ pub struct ApiError {
 }
 
 impl ApiError {
-    fn new(status: StatusCode, code: &'static str, title: &'static str, detail: impl Into<String>) -> Self {
+    fn new(
+        status: StatusCode,
+        code: &'static str,
+        title: &'static str,
+        detail: impl Into<String>,
+    ) -> Self {
         ApiError {
             status,
             code,
@@ -33,22 +38,42 @@ impl ApiError {
 
     /// 401: missing, unknown or expired bearer token.
     pub fn unauthorized(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::UNAUTHORIZED, "unauthorized-access", "Unauthorized Access", detail)
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "unauthorized-access",
+            "Unauthorized Access",
+            detail,
+        )
     }
 
     /// 403: the token may not touch this resource.
     pub fn forbidden(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::FORBIDDEN, "forbidden-access", "Forbidden Access", detail)
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "forbidden-access",
+            "Forbidden Access",
+            detail,
+        )
     }
 
     /// 404: no such user, connection, job or connector.
     pub fn not_found(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "resource-not-found", "Resource not found", detail)
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "resource-not-found",
+            "Resource not found",
+            detail,
+        )
     }
 
     /// 400: the request body or a parameter is malformed.
     pub fn invalid(detail: impl Into<String>) -> Self {
-        Self::new(StatusCode::BAD_REQUEST, "parameter-not-valid", "Parameter not valid", detail)
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "parameter-not-valid",
+            "Parameter not valid",
+            detail,
+        )
     }
 
     /// 500: an unexpected server failure (used by chaos).
@@ -82,18 +107,37 @@ impl ApiError {
     }
 
     /// The JSON body Basiq sends with an error.
-    pub fn body(&self) -> serde_json::Value {
-        json!({
-            "type": "list",
-            "correlationId": correlation_id(),
-            "data": [{
-                "type": "error",
-                "code": self.code,
-                "title": self.title,
-                "detail": self.detail,
+    pub fn body(&self) -> ErrorList<'_> {
+        ErrorList {
+            kind: "list",
+            correlation_id: correlation_id(),
+            data: [ErrorEntry {
+                kind: "error",
+                code: self.code,
+                title: self.title,
+                detail: &self.detail,
             }],
-        })
+        }
     }
+}
+
+/// `{"type":"list","correlationId":…,"data":[…]}`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ErrorList<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    correlation_id: String,
+    data: [ErrorEntry<'a>; 1],
+}
+
+#[derive(Debug, Serialize)]
+struct ErrorEntry<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    code: &'static str,
+    title: &'static str,
+    detail: &'a str,
 }
 
 impl IntoResponse for ApiError {
@@ -123,9 +167,11 @@ mod tests {
 
     #[test]
     fn body_has_basiq_shape() {
-        let body = ApiError::not_found("No job with id x").body();
+        let body = serde_json::to_value(ApiError::not_found("No job with id x").body()).unwrap();
         assert_eq!(body["type"], "list");
-        assert!(body["correlationId"].as_str().is_some_and(|s| !s.is_empty()));
+        assert!(body["correlationId"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()));
         assert_eq!(body["data"][0]["type"], "error");
         assert_eq!(body["data"][0]["code"], "resource-not-found");
         assert_eq!(body["data"][0]["detail"], "No job with id x");

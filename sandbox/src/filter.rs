@@ -17,9 +17,18 @@ mod tests {
 
     #[test]
     fn parses_eq_filters() {
-        assert_eq!(eq_value("connection.id.eq('abc')", "connection.id"), Some("abc"));
-        assert_eq!(eq_value(" connection.id.eq(\"abc\") ", "connection.id"), Some("abc"));
-        assert_eq!(eq_value("connector.id.eq('AU00000')", "connector.id"), Some("AU00000"));
+        assert_eq!(
+            eq_value("connection.id.eq('abc')", "connection.id"),
+            Some("abc")
+        );
+        assert_eq!(
+            eq_value(" connection.id.eq(\"abc\") ", "connection.id"),
+            Some("abc")
+        );
+        assert_eq!(
+            eq_value("connector.id.eq('AU00000')", "connector.id"),
+            Some("AU00000")
+        );
         assert_eq!(eq_value("connector.id.eq('')", "connector.id"), Some(""));
     }
 

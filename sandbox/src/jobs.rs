@@ -5,11 +5,10 @@
 //! stamped with the time it was due. Jumps of the clock (days at once) are therefore exact.
 
 use serde::Serialize;
-use serde_json::{json, Value};
 
 use crate::clock::{rfc3339, Millis};
 use crate::scenarios::{
-    Failure, Operation, Outcome, PlannedStep, StepTitle, MFA_REJECTED, MFA_TIMED_OUT, SERVICE_UNAVAILABLE,
+    Failure, Outcome, PlannedStep, StepTitle, MFA_REJECTED, MFA_TIMED_OUT, SERVICE_UNAVAILABLE,
 };
 
 /// Time between a job's creation and the start of its first step.
@@ -64,10 +63,23 @@ struct StepState {
 /// What the job is waiting for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Phase {
-    Queued { starts_at: Millis },
-    Running { step: usize, ends_at: Millis, attempt: u32 },
-    AwaitingMfa { step: usize, expires_at: Millis },
-    RetryWait { step: usize, retry_at: Millis, attempt: u32 },
+    Queued {
+        starts_at: Millis,
+    },
+    Running {
+        step: usize,
+        ends_at: Millis,
+        attempt: u32,
+    },
+    AwaitingMfa {
+        step: usize,
+        expires_at: Millis,
+    },
+    RetryWait {
+        step: usize,
+        retry_at: Millis,
+        attempt: u32,
+    },
     Done,
 }
 
@@ -97,8 +109,6 @@ pub struct Job {
     pub connection_id: String,
     /// The institution of that connection.
     pub institution_id: String,
-    /// What started it.
-    pub operation: Operation,
     /// Creation time.
     pub created: Millis,
     updated: Millis,
@@ -114,7 +124,6 @@ impl Job {
         user_id: String,
         connection_id: String,
         institution_id: String,
-        operation: Operation,
         plan: Vec<PlannedStep>,
         now: Millis,
     ) -> Self {
@@ -130,7 +139,6 @@ impl Job {
             user_id,
             connection_id,
             institution_id,
-            operation,
             created: now,
             updated: now,
             plan,
@@ -177,7 +185,12 @@ impl Job {
     }
 
     /// Answers the pending MFA challenge at `now` (after advancing to `now`).
-    pub fn answer_mfa(&mut self, answers: &[String], now: Millis, outage: bool) -> Result<(), NoChallengePending> {
+    pub fn answer_mfa(
+        &mut self,
+        answers: &[String],
+        now: Millis,
+        outage: bool,
+    ) -> Result<(), NoChallengePending> {
         self.advance(now, outage);
         let Phase::AwaitingMfa { step, .. } = self.phase else {
             return Err(NoChallengePending);
@@ -289,7 +302,8 @@ impl Job {
         }
     }
 
-    /// The status of each step, in order (for tests and listings).
+    /// The status of each step, in order.
+    #[cfg(test)]
     pub fn statuses(&self) -> Vec<(&'static str, Status)> {
         self.plan
             .iter()
@@ -309,19 +323,28 @@ impl Job {
                 title: p.title.as_str(),
                 status: s.status.as_str(),
                 result: match &s.result {
-                    StepResult::Null => Value::Null,
-                    StepResult::Link(url) => json!({"type": "link", "url": url}),
-                    StepResult::Failure(f) => json!({"code": f.code, "title": f.title, "detail": f.detail}),
+                    StepResult::Null => None,
+                    StepResult::Link(url) => Some(ResultBody::Link {
+                        kind: "link",
+                        url: url.clone(),
+                    }),
+                    StepResult::Failure(f) => Some(ResultBody::Failure {
+                        code: f.code,
+                        title: f.title,
+                        detail: f.detail,
+                    }),
                     StepResult::Challenge => match &p.outcome {
-                        Outcome::Challenge(mfa) => json!({
-                            "type": "mfa",
-                            "method": mfa.method,
-                            "description": mfa.description,
-                            "input": mfa.input,
-                            "expiryMs": MFA_EXPIRY_MS,
-                            "links": {"response": format!("{self_url}/mfa")},
+                        Outcome::Challenge(mfa) => Some(ResultBody::Mfa {
+                            kind: "mfa",
+                            method: mfa.method,
+                            description: mfa.description,
+                            input: mfa.input.clone(),
+                            expiry_ms: MFA_EXPIRY_MS,
+                            links: MfaLinks {
+                                response: format!("{self_url}/mfa"),
+                            },
                         }),
-                        _ => Value::Null,
+                        _ => None,
                     },
                 },
             })
@@ -368,7 +391,9 @@ pub fn job_url(public_url: &str, id: &str) -> String {
 fn result_link(title: StepTitle, user: &str, connection: &str) -> Option<String> {
     match title {
         StepTitle::VerifyCredentials => Some(format!("/users/{user}/connections/{connection}")),
-        StepTitle::RetrieveAccounts => Some(format!("/users/{user}/accounts?filter=connection.id.eq('{connection}')")),
+        StepTitle::RetrieveAccounts => Some(format!(
+            "/users/{user}/accounts?filter=connection.id.eq('{connection}')"
+        )),
         StepTitle::RetrieveTransactions => Some(format!(
             "/users/{user}/transactions?filter=connection.id.eq('{connection}')"
         )),
@@ -396,7 +421,38 @@ pub struct JobBody {
 struct StepBody {
     title: &'static str,
     status: &'static str,
-    result: Value,
+    result: Option<ResultBody>,
+}
+
+/// A step's non-null `result`; a failure has no `type` field, as in every Basiq example.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+enum ResultBody {
+    Link {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        url: String,
+    },
+    Failure {
+        code: &'static str,
+        title: &'static str,
+        detail: &'static str,
+    },
+    Mfa {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        method: &'static str,
+        description: &'static str,
+        input: Vec<&'static str>,
+        #[serde(rename = "expiryMs")]
+        expiry_ms: Millis,
+        links: MfaLinks,
+    },
+}
+
+#[derive(Debug, Serialize)]
+struct MfaLinks {
+    response: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -421,7 +477,8 @@ mod tests {
     use super::*;
     use crate::connectors::catalogue;
     use crate::rng::Rng;
-    use crate::scenarios::{plan, Credentials, ACCOUNT_LOCKED, REQUIRES_USER_ACTION};
+    use crate::scenarios::{plan, Credentials, Operation, ACCOUNT_LOCKED, REQUIRES_USER_ACTION};
+    use serde_json::{json, Value};
 
     const T0: Millis = 1_700_000_000_000;
 
@@ -433,7 +490,7 @@ mod tests {
             secondary_login_id: None,
         };
         let p = plan(&catalogue()[inst], &creds, op, &mut Rng::stream(5, 2));
-        Job::new("J".into(), "U".into(), "C".into(), "AU00000".into(), op, p, T0)
+        Job::new("J".into(), "U".into(), "C".into(), "AU00000".into(), p, T0)
     }
 
     fn body(j: &Job) -> Value {
@@ -464,13 +521,22 @@ mod tests {
         assert_eq!(b["links"]["self"], "http://x/jobs/J");
         j.advance(T0 + QUEUE_DELAY_MS, false);
         assert_eq!(statuses(&j), ["in-progress", "pending", "pending"]);
-        assert_eq!(body(&j)["links"]["source"], "http://x/users/U/connections/C");
+        assert_eq!(
+            body(&j)["links"]["source"],
+            "http://x/users/U/connections/C"
+        );
         j.advance(T0 + QUEUE_DELAY_MS + total(&j), false);
         assert_eq!(statuses(&j), ["success", "success", "success"]);
         assert!(!j.is_unfinished(T0 + QUEUE_DELAY_MS + total(&j)));
         let b = body(&j);
-        assert_eq!(b["steps"][0]["result"], json!({"type":"link","url":"/users/U/connections/C"}));
-        assert_eq!(b["steps"][1]["result"]["url"], "/users/U/accounts?filter=connection.id.eq('C')");
+        assert_eq!(
+            b["steps"][0]["result"],
+            json!({"type":"link","url":"/users/U/connections/C"})
+        );
+        assert_eq!(
+            b["steps"][1]["result"]["url"],
+            "/users/U/accounts?filter=connection.id.eq('C')"
+        );
         assert_eq!(
             b["steps"][2]["result"]["url"],
             "/users/U/transactions?filter=connection.id.eq('C')"
@@ -495,7 +561,10 @@ mod tests {
         let mut j = job(0, "erlich", "aviato", Operation::Refresh);
         j.advance(T0 + 60_000, false);
         assert_eq!(statuses(&j), ["success", "failed", "pending"]);
-        assert_eq!(body(&j)["steps"][1]["result"]["code"], REQUIRES_USER_ACTION.code);
+        assert_eq!(
+            body(&j)["steps"][1]["result"]["code"],
+            REQUIRES_USER_ACTION.code
+        );
     }
 
     #[test]
@@ -513,7 +582,10 @@ mod tests {
         j.advance(second_fail, false);
         assert_eq!(statuses(&j), ["success", "failed", "pending"]);
         // Second retry succeeds, and the job goes on to the end.
-        j.advance(second_fail + RETRY_INTERVAL_MS + j.plan[1].duration_ms, false);
+        j.advance(
+            second_fail + RETRY_INTERVAL_MS + j.plan[1].duration_ms,
+            false,
+        );
         assert_eq!(statuses(&j), ["success", "success", "in-progress"]);
         let end = second_fail + RETRY_INTERVAL_MS + j.plan[1].duration_ms + j.plan[2].duration_ms;
         j.advance(end, false);
@@ -555,7 +627,10 @@ mod tests {
         let mut j = job(1, "anyone", "pw", Operation::Create);
         j.advance(T0 + 60_000, true);
         assert_eq!(statuses(&j), ["failed", "pending", "pending"]);
-        assert_eq!(body(&j)["steps"][0]["result"]["code"], "service-unavailable");
+        assert_eq!(
+            body(&j)["steps"][0]["result"]["code"],
+            "service-unavailable"
+        );
         let mut j = job(1, "anyone", "pw", Operation::Create);
         j.advance(T0 + 60_000, false);
         assert_eq!(statuses(&j), ["success", "success", "success"]);
@@ -577,7 +652,10 @@ mod tests {
     #[test]
     fn mfa_challenge_waits_for_the_right_answer() {
         let (mut j, at) = at_challenge("jared", "django");
-        assert_eq!(statuses(&j), ["success", "in-progress", "pending", "pending"]);
+        assert_eq!(
+            statuses(&j),
+            ["success", "in-progress", "pending", "pending"]
+        );
         let b = body(&j);
         let r = &b["steps"][1]["result"];
         assert_eq!(r["type"], "mfa");
@@ -589,9 +667,15 @@ mod tests {
         j.advance(at + MFA_EXPIRY_MS - 1, false);
         assert_eq!(statuses(&j)[1], "in-progress");
         assert!(j.answer_mfa(&["1234".into()], at + 1_000, false).is_ok());
-        assert_eq!(statuses(&j), ["success", "success", "in-progress", "pending"]);
+        assert_eq!(
+            statuses(&j),
+            ["success", "success", "in-progress", "pending"]
+        );
         assert_eq!(body(&j)["steps"][1]["result"], Value::Null);
-        assert_eq!(j.answer_mfa(&["1234".into()], at + 1_000, false), Err(NoChallengePending));
+        assert_eq!(
+            j.answer_mfa(&["1234".into()], at + 1_000, false),
+            Err(NoChallengePending)
+        );
         j.advance(at + 1_000 + total(&j), false);
         assert_eq!(statuses(&j), ["success"; 4]);
     }
@@ -601,7 +685,10 @@ mod tests {
         let (mut j, at) = at_challenge("gavinBelson", "hooli2016");
         assert!(j.answer_mfa(&["Pied Piper".into()], at, false).is_ok());
         assert_eq!(statuses(&j), ["success", "failed", "pending", "pending"]);
-        assert_eq!(body(&j)["steps"][1]["result"]["code"], "invalid-credentials");
+        assert_eq!(
+            body(&j)["steps"][1]["result"]["code"],
+            "invalid-credentials"
+        );
         assert_eq!(
             body(&j)["steps"][1]["result"]["title"],
             "Multi-factor authentication failed."
@@ -616,7 +703,11 @@ mod tests {
         assert_eq!(body(&j)["steps"][1]["result"]["code"], "job-timed-out");
         assert_eq!(body(&j)["updated"], rfc3339(at + MFA_EXPIRY_MS));
         assert_eq!(
-            j.answer_mfa(&["Basiq".into(), "AU00000".into()], at + MFA_EXPIRY_MS, false),
+            j.answer_mfa(
+                &["Basiq".into(), "AU00000".into()],
+                at + MFA_EXPIRY_MS,
+                false
+            ),
             Err(NoChallengePending)
         );
     }
@@ -624,6 +715,9 @@ mod tests {
     #[test]
     fn no_challenge_before_it_starts() {
         let mut j = job(0, "jared", "django", Operation::Create);
-        assert_eq!(j.answer_mfa(&["1234".into()], T0, false), Err(NoChallengePending));
+        assert_eq!(
+            j.answer_mfa(&["1234".into()], T0, false),
+            Err(NoChallengePending)
+        );
     }
 }

@@ -162,7 +162,12 @@ pub struct PlannedStep {
 }
 
 /// Plans a connection job for `connector` and `credentials`, with seeded step durations.
-pub fn plan(connector: &Connector, credentials: &Credentials, operation: Operation, rng: &mut Rng) -> Vec<PlannedStep> {
+pub fn plan(
+    connector: &Connector,
+    credentials: &Credentials,
+    operation: Operation,
+    rng: &mut Rng,
+) -> Vec<PlannedStep> {
     let t = connector.timings;
     let mut vary = |avg: u64| -> u64 { (avg as f64 * (0.7 + 0.6 * rng.next_f64())).round() as u64 };
     let mut steps = vec![
@@ -236,7 +241,8 @@ pub enum TestUser {
 pub fn test_user(login_id: &str, password: &str) -> Option<TestUser> {
     let token = || Mfa {
         method: "token",
-        description: "A one-time code has been sent to the mobile number registered with your bank.",
+        description:
+            "A one-time code has been sent to the mobile number registered with your bank.",
         input: vec!["Enter the code sent to your phone"],
         answers: vec!["1234"],
     };
@@ -249,7 +255,10 @@ pub fn test_user(login_id: &str, password: &str) -> Option<TestUser> {
     let two_questions = || Mfa {
         method: "security-questions",
         description: "Answer the security questions you set up with your bank.",
-        input: vec!["What's your favourite company?", "What's the institution id?"],
+        input: vec![
+            "What's your favourite company?",
+            "What's the institution id?",
+        ],
         answers: vec!["Basiq", "AU00000"],
     };
     let fails = |step, failure| Some(TestUser::Fails { step, failure });
@@ -283,7 +292,12 @@ mod tests {
     }
 
     fn plan_for(inst: usize, login: &str, password: &str, op: Operation) -> Vec<PlannedStep> {
-        plan(&catalogue()[inst], &creds(login, password), op, &mut Rng::stream(1, 2))
+        plan(
+            &catalogue()[inst],
+            &creds(login, password),
+            op,
+            &mut Rng::stream(1, 2),
+        )
     }
 
     fn titles(steps: &[PlannedStep]) -> Vec<&'static str> {
@@ -322,7 +336,12 @@ mod tests {
         let p = plan_for(0, "Whistler", "ShowBox", Operation::Create);
         assert_eq!(
             titles(&p),
-            ["verify-credentials", "mfa-challenge", "retrieve-accounts", "retrieve-transactions"]
+            [
+                "verify-credentials",
+                "mfa-challenge",
+                "retrieve-accounts",
+                "retrieve-transactions"
+            ]
         );
         let Outcome::Challenge(mfa) = &p[1].outcome else {
             panic!("no challenge")
@@ -330,8 +349,14 @@ mod tests {
         assert!(mfa.accepts(&["basiq".into(), " AU00000 ".into()]));
         assert!(!mfa.accepts(&["Basiq".into()]));
         assert!(!mfa.accepts(&["Basiq".into(), "AU00001".into()]));
-        assert_eq!(titles(&plan_for(0, "jared", "django", Operation::Create)).len(), 4);
-        assert_eq!(titles(&plan_for(0, "jared", "nope", Operation::Create)).len(), 3);
+        assert_eq!(
+            titles(&plan_for(0, "jared", "django", Operation::Create)).len(),
+            4
+        );
+        assert_eq!(
+            titles(&plan_for(0, "jared", "nope", Operation::Create)).len(),
+            3
+        );
     }
 
     #[test]

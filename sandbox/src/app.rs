@@ -1,0 +1,121 @@
+//! Shared server state and the assembly of every route.
+
+use std::path::Path;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
+
+use axum::http::{header, HeaderName, HeaderValue, Method};
+use axum::middleware::{from_fn_with_state, map_response};
+use axum::response::Response;
+use axum::Router;
+use tower_http::cors::{Any, CorsLayer};
+use tower_http::services::ServeDir;
+
+use crate::chaos::Chaos;
+use crate::clock::{Clock, Millis};
+use crate::config::Config;
+use crate::jobs::RenderContext;
+use crate::rng::Rng;
+use crate::stats::Stats;
+use crate::store::Store;
+use crate::{chaos, control, routes, stats};
+
+/// Everything the handlers share.
+#[derive(Debug)]
+pub struct App {
+    /// The sandbox clock.
+    pub clock: Clock,
+    /// Origin used in absolute links.
+    pub public_url: String,
+    /// Partner id shown on jobs.
+    pub partner_id: String,
+    /// Application id shown on jobs.
+    pub application_id: String,
+    store: Mutex<Store>,
+    stats: Mutex<Stats>,
+    chaos: Mutex<Chaos>,
+}
+
+impl App {
+    /// State for a run with these settings.
+    pub fn new(config: &Config, public_url: String) -> Self {
+        let mut ids = Rng::stream(config.seed, 3);
+        App {
+            clock: Clock::new(config.speed),
+            public_url,
+            partner_id: ids.uuid(),
+            application_id: ids.uuid(),
+            store: Mutex::new(Store::new(config.seed)),
+            stats: Mutex::new(Stats::default()),
+            chaos: Mutex::new(Chaos::new(config.chaos, config.seed)),
+        }
+    }
+
+    /// The current sandbox time.
+    pub fn now(&self) -> Millis {
+        self.clock.now_ms()
+    }
+
+    /// The world (users, tokens, connections, jobs, connectors).
+    pub fn store(&self) -> MutexGuard<'_, Store> {
+        self.store.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The request counters.
+    pub fn stats(&self) -> MutexGuard<'_, Stats> {
+        self.stats.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// The fault picker.
+    pub fn chaos(&self) -> MutexGuard<'_, Chaos> {
+        self.chaos.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// What job bodies need to render absolute links.
+    pub fn render_context(&self) -> RenderContext<'_> {
+        RenderContext {
+            public_url: &self.public_url,
+            partner_id: &self.partner_id,
+            application_id: &self.application_id,
+        }
+    }
+}
+
+/// The whole site: the API (counted, with chaos), the control endpoints, and static files.
+pub fn router(app: Arc<App>, www: &Path, pkg: &Path) -> Router {
+    let api = routes::router()
+        .route_layer(from_fn_with_state(app.clone(), chaos::inject))
+        .route_layer(from_fn_with_state(app.clone(), stats::count));
+    let files = Router::new()
+        .nest_service("/pkg", ServeDir::new(pkg))
+        .fallback_service(ServeDir::new(www))
+        .layer(map_response(no_cache));
+    Router::new()
+        .merge(api)
+        .merge(control::router())
+        .with_state(app)
+        .merge(files)
+        .layer(cors())
+}
+
+/// Any origin may call any route; `Retry-After` is readable by scripts.
+fn cors() -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([Method::GET, Method::POST, Method::OPTIONS])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("basiq-version"),
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// Static files are always revalidated, so a rebuilt package is picked up at once.
+async fn no_cache(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    response
+}
