@@ -67,7 +67,7 @@ impl Tokens {
             token.clone(),
             Grant {
                 scope,
-                expires_at: now + TOKEN_LIFETIME_MS,
+                expires_at: now.saturating_add(TOKEN_LIFETIME_MS),
             },
         );
         token

@@ -40,7 +40,11 @@ impl Clock {
 
     /// Moves the clock forward by `ms` and returns the new time.
     pub fn advance(&self, ms: Millis) -> Millis {
-        self.offset_ms.fetch_add(ms, Ordering::SeqCst);
+        let _ = self
+            .offset_ms
+            .fetch_update(Ordering::SeqCst, Ordering::SeqCst, |o| {
+                Some(o.saturating_add(ms))
+            });
         self.now_ms()
     }
 }
@@ -98,5 +102,8 @@ mod tests {
         );
         let c = clock.advance(3_600_000);
         assert!(c >= b + 3_600_000);
+        // Absurd jumps saturate instead of wrapping.
+        assert_eq!(clock.advance(u64::MAX), u64::MAX);
+        assert_eq!(clock.advance(u64::MAX), u64::MAX);
     }
 }

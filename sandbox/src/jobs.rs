@@ -144,7 +144,7 @@ impl Job {
             plan,
             steps,
             phase: Phase::Queued {
-                starts_at: now + QUEUE_DELAY_MS,
+                starts_at: now.saturating_add(QUEUE_DELAY_MS),
             },
         }
     }
@@ -167,14 +167,14 @@ impl Job {
                     retry_at,
                     attempt,
                 } if retry_at <= now => {
-                    if retry_at >= self.created + LIFETIME_MS {
+                    if retry_at >= self.created.saturating_add(LIFETIME_MS) {
                         self.phase = Phase::Done;
                     } else {
                         self.set(step, Status::InProgress, StepResult::Null, retry_at);
                         let duration = self.plan.get(step).map_or(0, |p| p.duration_ms);
                         self.phase = Phase::Running {
                             step,
-                            ends_at: retry_at + duration,
+                            ends_at: retry_at.saturating_add(duration),
                             attempt: attempt + 1,
                         };
                     }
@@ -214,7 +214,7 @@ impl Job {
 
     /// True once the job is 7 days old: Basiq no longer returns it.
     pub fn is_expired(&self, now: Millis) -> bool {
-        now >= self.created + LIFETIME_MS
+        now >= self.created.saturating_add(LIFETIME_MS)
     }
 
     /// True when `verify-credentials` has started (so `links.source` is shown).
@@ -230,13 +230,13 @@ impl Job {
         if let Outcome::Challenge(_) = planned.outcome {
             self.phase = Phase::AwaitingMfa {
                 step,
-                expires_at: at + MFA_EXPIRY_MS,
+                expires_at: at.saturating_add(MFA_EXPIRY_MS),
             };
             self.set(step, Status::InProgress, StepResult::Challenge, at);
         } else {
             self.phase = Phase::Running {
                 step,
-                ends_at: at + planned.duration_ms,
+                ends_at: at.saturating_add(planned.duration_ms),
                 attempt: 0,
             };
             self.set(step, Status::InProgress, StepResult::Null, at);
@@ -289,7 +289,7 @@ impl Job {
         self.set(step, Status::Failed, StepResult::Failure(failure), at);
         self.phase = Phase::RetryWait {
             step,
-            retry_at: at + RETRY_INTERVAL_MS,
+            retry_at: at.saturating_add(RETRY_INTERVAL_MS),
             attempt,
         };
     }
@@ -710,6 +710,23 @@ mod tests {
             ),
             Err(NoChallengePending)
         );
+    }
+
+    #[test]
+    fn the_end_of_time_does_not_overflow() {
+        let mut j = job(0, "jianYang", "nothotdog", Operation::Update);
+        j.advance(Millis::MAX, false);
+        assert!(!j.is_unfinished(Millis::MAX));
+        let mut j = Job::new(
+            "J".into(),
+            "U".into(),
+            "C".into(),
+            "AU00000".into(),
+            Vec::new(),
+            Millis::MAX,
+        );
+        j.advance(Millis::MAX, false);
+        assert!(!j.is_unfinished(Millis::MAX));
     }
 
     #[test]
