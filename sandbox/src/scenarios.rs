@@ -188,9 +188,11 @@ pub fn plan(
         },
     ];
     if connector.id == "AU00001" {
-        steps[0].outcome = Outcome::Outage {
-            queue: operation == Operation::Update,
-        };
+        if let Some(first) = steps.first_mut() {
+            first.outcome = Outcome::Outage {
+                queue: operation == Operation::Update,
+            };
+        }
         return steps;
     }
     if connector.id != TEST_INSTITUTION {

@@ -64,7 +64,8 @@ fn token_endpoint_mints_bearer_tokens_for_both_scopes() {
 
 #[test]
 fn bad_missing_and_expired_tokens_get_401() {
-    let sb = Sandbox::start(&[]);
+    // Real-time speed, so only the clock advances move the token towards expiry.
+    let sb = Sandbox::start_with(&["--port", "0", "--speed", "1"]);
     let (user, token) = sb.client();
     let path = format!("/users/{user}/jobs");
     sb.request("GET", &path, &[], b"")

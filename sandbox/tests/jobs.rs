@@ -146,12 +146,11 @@ fn jian_yang_create_fails_retrieve_accounts_with_service_unavailable() {
 
 #[test]
 fn jian_yang_update_waits_in_the_retry_queue_and_succeeds_on_the_second_retry() {
-    // Slower clock, so the retried step is visibly in progress for a while.
-    let sb = Sandbox::start_with(&["--port", "0", "--speed", "10"]);
+    // A slow clock, so the retried step stays visibly in progress for a while.
+    let sb = Sandbox::start_with(&["--port", "0", "--speed", "5"]);
     let (user, token) = sb.client();
     let first = sb.start_job(&user, &token, "jianYang", "wrong", "AU00000");
-    let job = sb.poll_finished(&first, &token);
-    assert!(statuses(&job).iter().all(|s| s == "success"));
+    let job = sb.poll_until(&first, &token, |j| j["links"]["source"].is_string());
     let conn = str_of(&job["links"]["source"])
         .rsplit('/')
         .next()
@@ -165,6 +164,7 @@ fn jian_yang_update_waits_in_the_retry_queue_and_succeeds_on_the_second_retry() 
     );
     assert_eq!(reply.status, 202, "{}", reply.text());
     let id = str_of(&reply.json()["id"]);
+    assert_ne!(id, first, "an update always starts a new job");
     let job = sb.poll_finished(&id, &token);
     assert_failed_on(
         &job,
@@ -173,6 +173,7 @@ fn jian_yang_update_waits_in_the_retry_queue_and_succeeds_on_the_second_retry() 
         "Service unavailable.",
         "Service is currently unavailable, try again later.",
     );
+    let failed_at = str_of(&job["updated"]);
     // Queued: a refresh answers 200 with this same job.
     let dup = sb.post(
         &format!("/users/{user}/connections/{conn}/refresh"),
@@ -187,20 +188,24 @@ fn jian_yang_update_waits_in_the_retry_queue_and_succeeds_on_the_second_retry() 
     let token = sb.client_token_for(&user);
     let job = sb.get(&format!("/jobs/{id}"), &token).json();
     assert_eq!(statuses(&job), ["success", "failed", "pending"]);
-    // …retried at 2 hours: in progress again, result cleared, then failed again.
+    assert_eq!(str_of(&job["updated"]), failed_at);
+    // …retried at 2 hours: in progress again with its result cleared, then failed again.
     sb.advance(120_000);
     let job = sb.get(&format!("/jobs/{id}"), &token).json();
-    assert_eq!(
-        statuses(&job),
-        ["success", "in-progress", "pending"],
-        "{job:#}"
-    );
-    assert!(step(&job, "retrieve-accounts")["result"].is_null());
+    if step_is(&job, "retrieve-accounts", "in-progress") {
+        assert!(step(&job, "retrieve-accounts")["result"].is_null());
+    } else {
+        // Only on a machine too busy to look within the step's ~1.6 s (sandbox): it already
+        // failed again, after the retry time.
+        assert_eq!(statuses(&job), ["success", "failed", "pending"], "{job:#}");
+        assert!(str_of(&job["updated"]) > failed_at, "{job:#}");
+    }
     let job = sb.poll_until(&id, &token, |j| step_is(j, "retrieve-accounts", "failed"));
     assert_eq!(
         step(&job, "retrieve-accounts")["result"]["code"],
         "service-unavailable"
     );
+    assert!(str_of(&job["updated"]) > failed_at);
     // Second retry succeeds and the job runs to the end.
     sb.advance(2 * 3_600_000);
     let token = sb.client_token_for(&user);
@@ -234,7 +239,7 @@ fn challenged(sb: &Sandbox, login: &str, password: &str) -> (String, String, Val
 
 #[test]
 fn mfa_token_right_answer_lets_the_job_finish() {
-    let sb = Sandbox::start_with(&["--port", "0", "--speed", "50"]);
+    let sb = Sandbox::start_with(&["--port", "0", "--speed", "20"]);
     let (id, token, job) = challenged(&sb, "jared", "django");
     let result = &step(&job, "mfa-challenge")["result"];
     assert_eq!(result["type"], "mfa");
@@ -276,7 +281,7 @@ fn mfa_token_right_answer_lets_the_job_finish() {
 
 #[test]
 fn mfa_two_questions_accept_both_answers() {
-    let sb = Sandbox::start_with(&["--port", "0", "--speed", "50"]);
+    let sb = Sandbox::start_with(&["--port", "0", "--speed", "20"]);
     let (id, token, job) = challenged(&sb, "Wentworth-Smith", "whislter");
     let result = &step(&job, "mfa-challenge")["result"];
     assert_eq!(result["method"], "security-questions");
@@ -299,7 +304,7 @@ fn mfa_two_questions_accept_both_answers() {
 
 #[test]
 fn mfa_wrong_answer_fails_the_challenge() {
-    let sb = Sandbox::start_with(&["--port", "0", "--speed", "50"]);
+    let sb = Sandbox::start_with(&["--port", "0", "--speed", "20"]);
     let (id, token, job) = challenged(&sb, "Gilfoyle", "PiedPiper");
     assert_eq!(
         step(&job, "mfa-challenge")["result"]["input"],
@@ -323,7 +328,7 @@ fn mfa_wrong_answer_fails_the_challenge() {
 
 #[test]
 fn mfa_unanswered_challenge_expires() {
-    let sb = Sandbox::start_with(&["--port", "0", "--speed", "50"]);
+    let sb = Sandbox::start_with(&["--port", "0", "--speed", "20"]);
     let (id, token, _) = challenged(&sb, "richard", "tabsnotspaces");
     sb.advance(120_000);
     let job = sb.get(&format!("/jobs/{id}"), &token).json();
