@@ -302,6 +302,10 @@ fn done_is_stable_once_reached() {
     let mut s = Sim::new(cfg());
     let r = s.poll_job(200, &succeeded());
     let first = s.done();
+    assert!(
+        s.w.snapshot().unwrap().is_success(),
+        "the snapshot is the final job"
+    );
     s.answer(&r, 200, &failed_on(0, "invalid-credentials"));
     s.w.cancel();
     assert_eq!(s.done(), first);

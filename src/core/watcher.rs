@@ -222,6 +222,11 @@ impl Watcher {
         self.long_wait
     }
 
+    /// How long one request (or a token request) may take.
+    pub fn request_timeout_ms(&self) -> u64 {
+        self.cfg.timing.request_timeout_ms
+    }
+
     /// The connection the job belongs to, when known.
     pub fn connection_id(&self) -> Option<&str> {
         self.cfg.connection_id.as_deref()
@@ -707,6 +712,7 @@ impl Watcher {
     }
 
     fn decide(&mut self, now_ms: u64, job: Job, changed: bool) {
+        self.job = Some(job.clone());
         let failed = job
             .failed_step()
             .map(|(_, s)| (s.title.clone(), failure_of(s)));
@@ -715,7 +721,6 @@ impl Watcher {
             if advice.action == AdviceAction::WaitForAutomaticRetry {
                 // Basiq retries the update every 2 hours: keep watching, slowly.
                 self.long_wait = true;
-                self.job = Some(job);
                 self.next_poll_ms = now_ms + self.cfg.timing.long_interval_ms;
                 return;
             }
@@ -743,7 +748,6 @@ impl Watcher {
         if changed {
             self.backoff.reset(&self.cfg.timing);
         }
-        self.job = Some(job);
         self.next_poll_ms = now_ms + self.backoff.next_wait(&self.cfg.timing);
     }
 

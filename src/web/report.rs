@@ -1,0 +1,92 @@
+//! The JS shapes of what a watch reports: step events, progress, MFA challenges and outcomes.
+
+use wasm_bindgen::JsValue;
+
+use super::convert::{advice_to_js, failure_to_js, job_to_js, str_array, Obj};
+use crate::core::events::{Event, MfaChallenge, Outcome, Progress, StepEvent};
+
+/// A core event as the JS value its callback receives.
+pub(crate) fn event_to_js(event: &Event) -> JsValue {
+    match event {
+        Event::Step(e) => step_event_to_js(e),
+        Event::Progress(p) => progress_to_js(p),
+        Event::Mfa(m) => mfa_to_js(m),
+    }
+}
+
+/// `StepEvent`.
+fn step_event_to_js(e: &StepEvent) -> JsValue {
+    Obj::new()
+        .str("step", &e.step)
+        .num("index", e.index as f64)
+        .num("total", e.total as f64)
+        .str("status", e.status.as_str())
+        .str("previous", e.previous.as_str())
+        .opt_str("resultUrl", e.result_url.as_deref())
+        .opt("failure", e.failure.as_ref().map(failure_to_js))
+        .opt("advice", e.advice.as_ref().map(advice_to_js))
+        .build()
+}
+
+/// `Progress`.
+fn progress_to_js(p: &Progress) -> JsValue {
+    Obj::new()
+        .set("job", job_to_js(&p.job))
+        .num("completed", p.completed as f64)
+        .num("total", p.total as f64)
+        .num("fraction", p.fraction())
+        .opt_u64("etaMs", p.eta_ms)
+        .build()
+}
+
+/// `MfaChallenge`.
+fn mfa_to_js(m: &MfaChallenge) -> JsValue {
+    Obj::new()
+        .str("step", &m.step)
+        .str("method", m.method.as_str())
+        .set("prompts", str_array(&m.prompts))
+        .opt_str("description", m.description.as_deref())
+        .set(
+            "expiresAt",
+            m.expires_at
+                .map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)),
+        )
+        .build()
+}
+
+/// `JobOutcome`, discriminated by `status`.
+pub(crate) fn outcome_to_js(o: &Outcome) -> JsValue {
+    let job = o.job().map_or(JsValue::NULL, job_to_js);
+    let base = Obj::new().str("status", o.status()).set("job", job);
+    match o {
+        Outcome::Success {
+            connection_url,
+            accounts_url,
+            transactions_url,
+            ..
+        } => base
+            .opt_str("connectionUrl", connection_url.as_deref())
+            .opt_str("accountsUrl", accounts_url.as_deref())
+            .opt_str("transactionsUrl", transactions_url.as_deref()),
+        Outcome::Failed {
+            step,
+            failure,
+            advice,
+            ..
+        } => base
+            .str("step", step)
+            .set("failure", failure_to_js(failure))
+            .set("advice", advice_to_js(advice)),
+        Outcome::Cancelled { .. } => base,
+        Outcome::TimedOut { elapsed_ms, .. } => base.num("elapsedMs", *elapsed_ms as f64),
+        Outcome::Error { error, advice, .. } => {
+            let err = Obj::new()
+                .str("kind", error.kind.as_str())
+                .opt_u64("httpStatus", error.http_status.map(u64::from))
+                .str("message", &error.message)
+                .build();
+            base.set("error", err).set("advice", advice_to_js(advice))
+        }
+    }
+    .build()
+}

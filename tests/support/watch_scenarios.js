@@ -1,0 +1,344 @@
+// Watch scenarios as a partner's page runs them: through the package's real JS exports, with a
+// scripted `fetch` (the documented `fetch` option). Each scenario throws on the first broken rule.
+
+let api = null;
+
+/** The generated JS module the test page loaded, as an ES module namespace. */
+async function load() {
+  if (api) return api;
+  const tried = [];
+  // The runner serves its glue at `/wasm-bindgen-test`; importing any other URL would make a second,
+  // uninitialised instance.
+  for (const url of ["/wasm-bindgen-test", "/wasm-bindgen-test.js"]) {
+    try {
+      const m = await import(url);
+      if (typeof m.watchJob === "function") return (api = m);
+      tried.push(`${url}: exports ${Object.keys(m).join(",")}`);
+    } catch (e) {
+      tried.push(`${url}: ${e}`);
+    }
+  }
+  throw new Error(`cannot load the generated module (${tried.join("; ")})`);
+}
+
+const ORIGIN = "https://au-api.basiq.io";
+const JOB = `${ORIGIN}/jobs/j1`;
+const TOKEN = "secret-token-3f9a";
+const FAST = { intervalMs: 10, maxIntervalMs: 30, jitter: 0 };
+
+function assert(cond, what, detail) {
+  if (!cond) throw new Error(`${what}${detail === undefined ? "" : ": " + JSON.stringify(detail)}`);
+}
+
+function job(steps, extra = {}) {
+  return JSON.stringify({
+    type: "job",
+    id: "j1",
+    created: new Date().toISOString(),
+    steps: steps.map(([title, status, result = null]) => ({ title, status, result })),
+    links: { self: JOB, source: `${ORIGIN}/users/u1/connections/c1` },
+    ...extra,
+  });
+}
+
+const LINK = (url) => ({ type: "link", url });
+const C = LINK("/users/u1/connections/c1");
+const A = LINK("/users/u1/accounts?filter=connection.id.eq('c1')");
+const T = LINK("/users/u1/transactions?filter=connection.id.eq('c1')");
+const RUNNING = job([["verify-credentials", "in-progress"], ["retrieve-accounts", "pending"], ["retrieve-transactions", "pending"]]);
+const ACCOUNTS = job([["verify-credentials", "success", C], ["retrieve-accounts", "in-progress"], ["retrieve-transactions", "pending"]]);
+const SUCCESS = job([["verify-credentials", "success", C], ["retrieve-accounts", "success", A], ["retrieve-transactions", "success", T]]);
+const failedOn = (i, code) =>
+  job(["verify-credentials", "retrieve-accounts", "retrieve-transactions"].map((t, j) =>
+    j < i ? [t, "success", j === 0 ? C : A] : j === i ? [t, "failed", { code, title: "Title", detail: "Detail" }] : [t, "pending"]));
+
+/** A scripted fetch: answers in order (the last one repeats); records every call. */
+function script(answers) {
+  const calls = [];
+  let i = 0;
+  const fetch = (url, init) => {
+    calls.push({ url, init, at: performance.now() });
+    const a = answers[Math.min(i++, answers.length - 1)];
+    if (typeof a === "function") return a(url, init);
+    const [status, body, headers] = typeof a === "string" ? [200, a, {}] : a;
+    return Promise.resolve(new Response(body, { status, headers }));
+  };
+  return { fetch, calls };
+}
+
+/** Starts a watch recording every callback. */
+function watch(answers, options = {}, url = JOB) {
+  const s = script(answers);
+  const seen = { steps: [], progress: [], mfa: [] };
+  const w = api.watchJob(url, {
+    token: TOKEN,
+    fetch: s.fetch,
+    onStep: (e) => seen.steps.push(e),
+    onProgress: (p) => seen.progress.push(p),
+    onMfa: (m) => seen.mfa.push(m),
+    ...FAST,
+    ...options,
+  });
+  return { w, s, seen };
+}
+
+function noToken(value, where) {
+  assert(!JSON.stringify(value).includes(TOKEN), `the token leaked into ${where}`);
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const scenarios = {
+  async success() {
+    const { w, s, seen } = watch([RUNNING, ACCOUNTS, SUCCESS]);
+    assert(w.snapshot() === null, "no snapshot before the first answer");
+    const o = await w.done;
+    assert(o.status === "success", "status", o);
+    assert(o.connectionUrl === `${ORIGIN}/users/u1/connections/c1`, "connectionUrl", o);
+    assert(o.accountsUrl === `${ORIGIN}/users/u1/accounts?filter=connection.id.eq('c1')`, "accountsUrl", o);
+    assert(o.transactionsUrl.startsWith(`${ORIGIN}/users/u1/transactions`), "transactionsUrl", o);
+    assert(o.job.id === "j1" && o.job.steps.length === 3, "job", o.job);
+    const moves = seen.steps.map((e) => `${e.step}:${e.previous}>${e.status}`);
+    assert(JSON.stringify(moves) === JSON.stringify([
+      "verify-credentials:pending>in-progress",
+      "verify-credentials:in-progress>success",
+      "retrieve-accounts:pending>in-progress",
+      "retrieve-accounts:in-progress>success",
+      "retrieve-transactions:pending>in-progress",
+      "retrieve-transactions:in-progress>success",
+    ]), "every step change once, in order", moves);
+    assert(seen.steps.every((e) => e.total === 3 && typeof e.index === "number"), "index/total", seen.steps);
+    assert(seen.steps[1].resultUrl === `${ORIGIN}/users/u1/connections/c1`, "absolute resultUrl", seen.steps[1]);
+    const fractions = seen.progress.map((p) => p.fraction);
+    assert(JSON.stringify(fractions) === JSON.stringify([0, 1 / 3, 1]), "progress fractions", fractions);
+    assert(seen.progress.every((p) => p.total === 3 && p.job.id === "j1"), "progress shape", seen.progress);
+    const first = s.calls[0];
+    assert(first.url === JOB, "polls the job URL", first.url);
+    assert(first.init.headers.Authorization === `Bearer ${TOKEN}`, "bearer token sent to the API origin", first.init.headers);
+    assert(first.init.cache === "no-store" && first.init.method === "GET", "uncached GET", first.init);
+    assert(first.init.signal instanceof AbortSignal, "each request has an AbortSignal");
+    assert(w.snapshot().steps[2].status === "success", "snapshot is the last job", w.snapshot());
+    noToken(o, "the outcome");
+    noToken(seen, "the events");
+    noToken(w.save(), "save()");
+    assert(w.done === w.done, "done is one promise");
+  },
+
+  async seedFailures() {
+    const cases = [
+      [failedOn(0, "invalid-credentials"), "refresh", "verify-credentials", "resubmit-credentials"],
+      [failedOn(1, "account-not-accessible-requires-user-action"), "create", "retrieve-accounts", "clear-bank-popup"],
+      [failedOn(1, "service-unavailable"), "create", "retrieve-accounts", "try-later"],
+    ];
+    for (const [body, operation, step, action] of cases) {
+      const { w, seen } = watch([RUNNING, body], { operation });
+      const o = await w.done;
+      assert(o.status === "failed", `${action}: status`, o);
+      assert(o.step === step && o.advice.action === action, `${action}: advice`, o);
+      assert(o.failure.title === "Title" && o.failure.detail === "Detail", `${action}: failure`, o.failure);
+      assert(typeof o.advice.title === "string" && o.advice.message.length > 20, `${action}: plain text`, o.advice);
+      const failed = seen.steps.find((e) => e.status === "failed");
+      assert(failed && failed.advice.action === action, `${action}: onStep carries the advice`, failed);
+    }
+  },
+
+  async updateRetryQueue() {
+    const queued = failedOn(1, "service-unavailable");
+    const { w, s, seen } = watch([queued, queued, queued, ACCOUNTS, SUCCESS], { operation: "update", longIntervalMs: 60 });
+    const o = await w.done;
+    assert(o.status === "success", "the queued update ends in success", o);
+    const advice = seen.steps.find((e) => e.status === "failed").advice;
+    assert(advice.action === "wait-for-automatic-retry" && advice.automaticRetry === true, "automatic retry advice", advice);
+    assert(advice.retryAfterMs === 7200000, "2 hours", advice);
+    const gaps = s.calls.slice(1, 3).map((c, i) => c.at - s.calls[i].at);
+    assert(gaps.every((g) => g >= 55), "slow polling while queued", gaps);
+  },
+
+  async retryAfter() {
+    const { w, s } = watch([[429, "", { "Retry-After": "1" }], SUCCESS]);
+    const o = await w.done;
+    assert(o.status === "success", "status", o);
+    const gap = s.calls[1].at - s.calls[0].at;
+    assert(gap >= 950, "waited for Retry-After", gap);
+  },
+
+  async tokenRefresh() {
+    let asked = 0;
+    const { w, s } = watch([[401, ""], SUCCESS], { getToken: async () => `fresh-${++asked}` });
+    const o = await w.done;
+    assert(o.status === "success", "status", o);
+    assert(asked === 1, "getToken asked once", asked);
+    assert(s.calls[0].init.headers.Authorization === `Bearer ${TOKEN}`, "first the given token");
+    assert(s.calls[1].init.headers.Authorization === "Bearer fresh-1", "then the fresh one", s.calls[1].init.headers);
+    const again = watch([[401, ""]], { getToken: async () => "still-bad" });
+    const o2 = await again.w.done;
+    assert(o2.status === "error" && o2.error.kind === "unauthorized" && o2.error.httpStatus === 401, "second 401", o2);
+    assert(o2.advice.action === "start-again", "advice", o2.advice);
+    const onlyProvider = watch([SUCCESS], { token: undefined, getToken: () => "from-provider" });
+    await onlyProvider.w.done;
+    assert(onlyProvider.s.calls[0].init.headers.Authorization === "Bearer from-provider", "provider asked first");
+  },
+
+  async hungRequestTimesOut() {
+    const signals = [];
+    const hang = (_url, init) => { signals.push(init.signal); return new Promise(() => {}); };
+    const { w } = watch([hang], { requestTimeoutMs: 50, maxConsecutiveErrors: 2 });
+    const o = await w.done;
+    assert(o.status === "error" && o.error.kind === "network", "timed-out requests end as network errors", o);
+    assert(o.error.message.includes("50 ms"), "message says why", o.error);
+    assert(signals.length === 2 && signals.every((s) => s.aborted), "each hung request was aborted", signals.map((s) => s.aborted));
+  },
+
+  async abortMidWait() {
+    const ctl = new AbortController();
+    const { w, s } = watch([RUNNING], { signal: ctl.signal, intervalMs: 5000, maxIntervalMs: 5000 });
+    await sleep(50);
+    assert(s.calls.length === 1, "waiting after the first poll", s.calls.length);
+    const t = performance.now();
+    ctl.abort();
+    const o = await w.done;
+    assert(o.status === "cancelled" && o.job.id === "j1", "cancelled with the last job", o);
+    assert(performance.now() - t < 1000, "the wait was cut short");
+    const pre = new AbortController();
+    pre.abort();
+    const early = watch([SUCCESS], { signal: pre.signal });
+    const o2 = await early.w.done;
+    assert(o2.status === "cancelled" && o2.job === null && early.s.calls.length === 0, "an aborted signal never polls", o2);
+    const inflight = watch([(_u, init) => new Promise((_r, reject) => init.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))))]);
+    await sleep(20);
+    inflight.w.cancel();
+    const o3 = await inflight.w.done;
+    assert(o3.status === "cancelled", "cancel() aborts the request in flight", o3);
+    assert(inflight.s.calls[0].init.signal.aborted, "its signal was aborted");
+  },
+
+  async throwingCallbacks() {
+    const { w, seen } = watch([RUNNING, SUCCESS], {
+      onStep: () => { throw new Error("partner bug"); },
+      onProgress: (p) => { seen.progress.push(p); throw "also a bug"; },
+    });
+    const o = await w.done;
+    assert(o.status === "success", "a throwing callback does not stop the watch", o);
+    assert(seen.progress.length === 2, "later callbacks still run", seen.progress.length);
+  },
+
+  async malformedBodies() {
+    const { w } = watch(["{\"id\":", "<html>502</html>", [200, ""], "[]", "{\"id\":\"j1\",\"steps\":7}"]);
+    const o = await w.done;
+    assert(o.status === "error" && o.error.kind === "invalid-response", "invalid-response", o);
+    const net = watch([() => Promise.reject(new TypeError("Failed to fetch"))], { maxConsecutiveErrors: 3 });
+    const o2 = await net.w.done;
+    assert(o2.status === "error" && o2.error.kind === "network" && o2.error.message.includes("Failed to fetch"), "network", o2);
+    const gone = watch([[404, "{}"]]);
+    const o3 = await gone.w.done;
+    assert(o3.error.kind === "not-found" && o3.error.httpStatus === 404 && gone.s.calls.length === 1, "404 at once", o3);
+    const weird = watch([() => Promise.resolve({ nope: true })], { maxConsecutiveErrors: 1 });
+    const o4 = await weird.w.done;
+    assert(o4.status === "error", "a fetch that returns a non-response settles done", o4);
+  },
+
+  async untrustedUrl() {
+    const evil = job([["verify-credentials", "in-progress"]], { links: { self: "https://evil.example/jobs/j1" } });
+    const { w, s } = watch([evil, SUCCESS]);
+    const o = await w.done;
+    assert(o.status === "error" && o.error.kind === "untrusted-url", "untrusted-url", o);
+    assert(s.calls.every((c) => c.url.startsWith(ORIGIN)), "never called the other origin", s.calls.map((c) => c.url));
+    assert(o.advice.action === "contact-support", "advice", o.advice);
+  },
+
+  async saveRestore() {
+    const first = watch([ACCOUNTS], { intervalMs: 5000, maxIntervalMs: 5000 });
+    await sleep(50);
+    const saved = first.w.save();
+    first.w.cancel();
+    await first.w.done;
+    assert(typeof saved === "string" && !saved.includes(TOKEN), "save() holds no token", saved);
+    assert(first.seen.steps.length === 3, "three events before the reload", first.seen.steps.length);
+    const s = script([ACCOUNTS, SUCCESS]);
+    const steps = [];
+    const w = api.restoreWatch(saved, { token: TOKEN, fetch: s.fetch, onStep: (e) => steps.push(e), ...FAST });
+    const o = await w.done;
+    assert(o.status === "success", "the restored watch goes on", o);
+    const moves = steps.map((e) => `${e.step}:${e.previous}>${e.status}`);
+    assert(JSON.stringify(moves) === JSON.stringify([
+      "retrieve-accounts:in-progress>success",
+      "retrieve-transactions:pending>in-progress",
+      "retrieve-transactions:in-progress>success",
+    ]), "no event repeated after restore", moves);
+    assert(s.calls[0].url === JOB, "same job URL", s.calls[0].url);
+    for (const bad of ["", "{}", "nonsense", 42]) {
+      let threw = null;
+      try { api.restoreWatch(bad, { token: TOKEN }); } catch (e) { threw = e; }
+      assert(threw instanceof TypeError, `restoreWatch(${JSON.stringify(bad)}) throws a TypeError`, String(threw));
+    }
+  },
+
+  async mfa() {
+    const challenge = job([["verify-credentials", "success", C],
+      ["mfa-challenge", "in-progress", { type: "mfa", method: "token", input: ["Enter the code"], expiryMs: 120000, links: { response: `${JOB}/mfa` } }],
+      ["retrieve-accounts", "pending"]]);
+    let posted = null;
+    const answers = [challenge, challenge, challenge, (url, init) => {
+      if (init.method === "POST") { posted = { url, init }; return Promise.resolve(new Response("{\"type\":\"job\",\"id\":\"j1\"}", { status: 202 })); }
+      return Promise.resolve(new Response(SUCCESS, { status: 200 }));
+    }];
+    const { w, seen } = watch(answers, { intervalMs: 200, maxIntervalMs: 200 });
+    while (seen.mfa.length === 0) await sleep(5);
+    const m = seen.mfa[0];
+    assert(m.step === "mfa-challenge" && m.method === "token" && m.prompts[0] === "Enter the code", "challenge", m);
+    assert(Math.abs(m.expiresAt - (Date.now() + 120000)) < 5000, "expiresAt", m.expiresAt);
+    let bad = null;
+    try { await w.answerMfa([]); } catch (e) { bad = e; }
+    assert(bad && bad.kind === "invalid-answers", "empty answers refused", bad && bad.kind);
+    await sleep(500);
+    await w.answerMfa(["1234"]);
+    assert(posted.url === `${JOB}/mfa` && posted.init.body === "{\"mfa-response\":[\"1234\"]}", "posted the answer", posted);
+    assert(posted.init.headers.Authorization === `Bearer ${TOKEN}`, "with the token");
+    const o = await w.done;
+    assert(o.status === "success", "then polling resumes to the end", o);
+    assert(seen.mfa.length === 1, "the challenge was reported once", seen.mfa.length);
+  },
+
+  async optionErrors() {
+    const cases = [
+      [JOB, {}],
+      [JOB, { token: "" }],
+      [42, { token: TOKEN }],
+      ["http://au-api.basiq.io/jobs/1", { token: TOKEN }],
+      ["/jobs/1", { token: TOKEN }],
+      [JOB, { token: TOKEN, operation: "delete" }],
+      [JOB, { token: TOKEN, onStep: "nope" }],
+      [JOB, { token: TOKEN, intervalMs: -1 }],
+      [JOB, { token: TOKEN, intervalMs: 0 }],
+      [JOB, { token: TOKEN, apiOrigin: "https://other.example" }],
+      [JOB, null],
+    ];
+    for (const [url, options] of cases) {
+      let threw = null;
+      try { api.watchJob(url, options); } catch (e) { threw = e; }
+      assert(threw instanceof TypeError && threw.message.startsWith("watchJob: "), `TypeError for ${JSON.stringify([url, options])}`, String(threw));
+    }
+    const ok = api.watchJob("http://127.0.0.1:8080/jobs/1", { token: TOKEN, fetch: () => new Promise(() => {}) });
+    ok.cancel();
+    assert((await ok.done).status === "cancelled", "loopback http is allowed");
+  },
+
+  async doneSettlesOnce() {
+    const { w } = watch([SUCCESS]);
+    const a = await w.done;
+    w.cancel();
+    const b = await w.done;
+    assert(a === b && a.status === "success", "cancel after the end changes nothing", b);
+    const t = watch([RUNNING], { timeoutMs: 100 });
+    const o = await t.w.done;
+    assert(o.status === "timed-out" && o.elapsedMs >= 100 && o.job.id === "j1", "timed-out", o);
+  },
+};
+
+/** Runs one scenario by name. */
+export async function run(name) {
+  await load();
+  const s = scenarios[name];
+  if (!s) throw new Error(`no scenario ${name}`);
+  await s();
+}
