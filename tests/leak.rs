@@ -1,0 +1,84 @@
+//! Ten thousand polls of one watch leave the live Rust heap where it started.
+#![cfg(not(target_arch = "wasm32"))]
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicIsize, Ordering};
+
+use basiq_jobs::core::watcher::{Action, Response, WatchConfig, Watcher};
+
+struct Counting;
+
+static LIVE: AtomicIsize = AtomicIsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        LIVE.fetch_add(layout.size() as isize, Ordering::SeqCst);
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size() as isize, Ordering::SeqCst);
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static A: Counting = Counting;
+
+const RUNNING: &str = r#"{"type":"job","id":"j","steps":[{"title":"verify-credentials","status":"in-progress","result":null},{"title":"retrieve-accounts","status":"pending","result":null}],"links":{"self":"https://au-api.basiq.io/jobs/j"}}"#;
+const MOVED: &str = r#"{"type":"job","id":"j","steps":[{"title":"verify-credentials","status":"success","result":{"type":"link","url":"/users/u/connections/c"}},{"title":"retrieve-accounts","status":"in-progress","result":null}],"links":{"self":"https://au-api.basiq.io/jobs/j"}}"#;
+
+fn polls(w: &mut Watcher, now: &mut u64, n: usize) {
+    for i in 0..n {
+        loop {
+            match w.poll(*now) {
+                Action::Wait(ms) => *now += ms,
+                Action::Fetch(r) => {
+                    // Alternate answers so every poll makes events, and sometimes fails, too.
+                    let (status, body) = match i % 7 {
+                        6 => (503, "<html>busy</html>"),
+                        k if k % 2 == 0 => (200, RUNNING),
+                        _ => (200, MOVED),
+                    };
+                    w.handle_response(
+                        *now,
+                        r.id,
+                        Response {
+                            status,
+                            retry_after: None,
+                            body,
+                        },
+                    );
+                    while w.poll_event().is_some() {}
+                    break;
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+    }
+}
+
+#[test]
+fn ten_thousand_polls_leave_the_heap_at_its_baseline() {
+    let cfg = WatchConfig {
+        job_url: "https://au-api.basiq.io/jobs/j".into(),
+        has_token: true,
+        timing: basiq_jobs::core::policy::Timing {
+            timeout_ms: u64::MAX / 4,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let mut w = Watcher::new(cfg, 0, 1).unwrap();
+    let mut now = 0;
+    polls(&mut w, &mut now, 14);
+    let baseline = LIVE.load(Ordering::SeqCst);
+    polls(&mut w, &mut now, 10_000);
+    let after = LIVE.load(Ordering::SeqCst);
+    assert!(w.outcome().is_none(), "still watching");
+    assert_eq!(
+        after,
+        baseline,
+        "live heap grew by {} bytes over 10,000 polls",
+        after - baseline
+    );
+}
