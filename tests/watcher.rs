@@ -1082,3 +1082,138 @@ fn restore_rejects_garbage_and_keeps_the_retry_queue_mode() {
     let r = Watcher::restore(&s.w.save(), base, T0 + 1000, 1).unwrap();
     assert!(r.is_long_wait());
 }
+
+// ----- starting a job ----------------------------------------------------------------------
+
+fn starting(op: Operation) -> WatchConfig {
+    use basiq_jobs::core::start::{create_connection, refresh_connection, Credentials};
+    let start = match op {
+        Operation::Refresh => refresh_connection("https://au-api.basiq.io", "u1", "c9").unwrap(),
+        _ => create_connection(
+            "https://au-api.basiq.io",
+            "u1",
+            &Credentials {
+                login_id: Some("jared".into()),
+                password: Some("django".into()),
+                institution_id: Some("AU00000".into()),
+                ..Default::default()
+            },
+        )
+        .unwrap(),
+    };
+    WatchConfig {
+        job_url: String::new(),
+        start: Some(start),
+        operation: op,
+        ..cfg()
+    }
+}
+
+#[test]
+fn a_start_post_then_polls_the_job_it_names() {
+    let mut s = Sim::new(starting(Operation::Create));
+    assert_eq!(s.w.save(), "", "nothing to save before the job is known");
+    assert_eq!(s.w.job_url(), None);
+    let post = s.fetch();
+    assert_eq!(post.purpose, Purpose::Start);
+    assert_eq!(post.url, "https://au-api.basiq.io/users/u1/connections");
+    assert!(post
+        .body
+        .as_deref()
+        .unwrap()
+        .contains(r#""loginId":"jared""#));
+    assert!(post.with_token);
+    s.answer(
+        &post,
+        202,
+        r#"{"type":"job","id":"j1","links":{"self":"https://au-api.basiq.io/jobs/j1"}}"#,
+    );
+    let poll = s.fetch();
+    assert_eq!(
+        (poll.purpose, poll.url.as_str(), poll.body.as_deref()),
+        (Purpose::Job, JOB_URL, None)
+    );
+    assert_eq!(s.now, T0, "polled at once");
+    assert_eq!(s.w.job_url(), Some(JOB_URL));
+    s.answer(&poll, 200, &succeeded());
+    assert!(matches!(s.done(), Outcome::Success { .. }));
+}
+
+#[test]
+fn a_duplicate_refresh_answers_200_with_the_running_job() {
+    let mut s = Sim::new(starting(Operation::Refresh));
+    let post = s.fetch();
+    assert_eq!(
+        post.url,
+        "https://au-api.basiq.io/users/u1/connections/c9/refresh"
+    );
+    assert_eq!(post.body, None);
+    s.answer(&post, 200, &accounts_running());
+    assert_eq!(
+        s.step_events().len(),
+        3,
+        "the job in the answer is reported at once"
+    );
+    assert_eq!(s.w.job_url(), Some(JOB_URL));
+    assert_eq!(s.w.connection_id(), Some("c9"), "the refreshed connection");
+    let poll = s.fetch();
+    assert_eq!(poll.url, JOB_URL);
+}
+
+#[test]
+fn a_start_post_follows_the_same_http_rules() {
+    let mut s = Sim::new(starting(Operation::Create));
+    let post = s.fetch();
+    s.answer(&post, 401, "");
+    assert_eq!(s.next(), Action::RefreshToken);
+    s.w.handle_token(s.now, Ok(()));
+    let again = s.fetch();
+    assert_eq!(
+        again.purpose,
+        Purpose::Start,
+        "the POST is retried with the fresh token"
+    );
+    s.answer_with(&again, 429, Some("2"), "");
+    let third = s.fetch();
+    assert_eq!((third.purpose, s.now - T0), (Purpose::Start, 2_000));
+    s.answer(&third, 202, r#"{"type":"job","id":"j1"}"#);
+    assert_eq!(s.fetch().url, JOB_URL, "an id alone is enough");
+}
+
+#[test]
+fn a_refused_start_ends_with_the_code_s_advice() {
+    let mut s = Sim::new(starting(Operation::Create));
+    let post = s.fetch();
+    let body = r#"{"type":"list","data":[{"type":"error","code":"institution-not-found","title":"Institution not found"}]}"#;
+    s.answer(&post, 400, body);
+    match s.done() {
+        Outcome::Error { error, advice, job } => {
+            assert_eq!(
+                (error.kind, error.http_status),
+                (ErrorKind::Http, Some(400))
+            );
+            assert!(error.message.contains("institution-not-found"));
+            assert_eq!(advice.action, Advice::ChooseAnotherInstitution);
+            assert!(job.is_none());
+        }
+        other => panic!("{other:?}"),
+    }
+    let mut s = Sim::new(starting(Operation::Create));
+    let post = s.fetch();
+    s.answer(
+        &post,
+        202,
+        r#"{"type":"job","id":"j1","links":{"self":"https://evil.example/jobs/j1"}}"#,
+    );
+    assert!(
+        matches!(s.done(), Outcome::Error { error, .. } if error.kind == ErrorKind::UntrustedUrl)
+    );
+    let mut s = Sim::new(starting(Operation::Create));
+    for _ in 0..5 {
+        let post = s.fetch();
+        s.answer(&post, 202, "{}");
+    }
+    assert!(
+        matches!(s.done(), Outcome::Error { error, .. } if error.kind == ErrorKind::InvalidResponse)
+    );
+}

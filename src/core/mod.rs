@@ -7,6 +7,7 @@ pub mod job;
 pub mod messages;
 pub mod policy;
 pub mod saved;
+pub mod start;
 pub mod tracker;
 pub mod url;
 pub mod watcher;

@@ -14,17 +14,20 @@ use super::advice::{
 use super::connector::{connectors_path, parse_connector, Connector};
 use super::datetime::rfc3339_ms;
 use super::events::{ErrorKind, Event, MfaChallenge, Outcome, Progress, StepEvent, WatchError};
-use super::job::{parse_job, Failure, Job, StepStatus};
+use super::job::{api_error_code, parse_job, parse_json, Failure, Job, StepStatus};
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
+use super::start::{read_started, StartJob, Started};
 use super::tracker::{Tracker, Transition};
 use super::url::{check_secure, Origin, UrlError};
 
 /// Everything a watch needs to know up front.
 #[derive(Clone, Debug, Default)]
 pub struct WatchConfig {
-    /// `links.self` of the job.
+    /// `links.self` of the job (unused when `start` is given).
     pub job_url: String,
+    /// A request that starts the job; its answer names the job to watch.
+    pub start: Option<StartJob>,
     /// Where the token may go; defaults to the job URL's origin.
     pub api_origin: Option<String>,
     pub operation: Operation,
@@ -68,6 +71,7 @@ impl ConfigError {
 /// What a request is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Purpose {
+    Start,
     Job,
     Connector,
     Mfa,
@@ -145,6 +149,7 @@ pub struct Watcher {
     cfg: WatchConfig,
     origin: Origin,
     poll_url: String,
+    starting: Option<StartJob>,
     started_ms: u64,
     backoff: Backoff,
     next_poll_ms: u64,
@@ -169,7 +174,11 @@ pub struct Watcher {
 impl Watcher {
     /// Starts a watch at `now_ms`; `seed` drives the jitter.
     pub fn new(cfg: WatchConfig, now_ms: u64, seed: u64) -> Result<Self, ConfigError> {
-        let job_origin = check_secure(&cfg.job_url).map_err(ConfigError::JobUrl)?;
+        let first_url = cfg
+            .start
+            .as_ref()
+            .map_or(cfg.job_url.as_str(), |s| s.url.as_str());
+        let job_origin = check_secure(first_url).map_err(ConfigError::JobUrl)?;
         let origin = match cfg.api_origin.as_deref() {
             Some(o) => check_secure(o).map_err(ConfigError::ApiOrigin)?,
             None => job_origin.clone(),
@@ -181,7 +190,12 @@ impl Watcher {
             return Err(ConfigError::NoToken);
         }
         cfg.timing.validate().map_err(ConfigError::Timing)?;
+        let mut cfg = cfg;
+        if cfg.connection_id.is_none() {
+            cfg.connection_id = cfg.start.as_ref().and_then(|s| s.connection_id.clone());
+        }
         Ok(Self {
+            starting: cfg.start.clone(),
             backoff: Backoff::new(&cfg.timing, seed),
             poll_url: cfg.job_url.clone(),
             token_needed: !cfg.has_token,
@@ -227,6 +241,11 @@ impl Watcher {
         self.cfg.timing.request_timeout_ms
     }
 
+    /// The job's URL, once known (a starting watch learns it from the start answer).
+    pub fn job_url(&self) -> Option<&str> {
+        self.starting.is_none().then_some(self.poll_url.as_str())
+    }
+
     /// The connection the job belongs to, when known.
     pub fn connection_id(&self) -> Option<&str> {
         self.cfg.connection_id.as_deref()
@@ -269,6 +288,10 @@ impl Watcher {
             return self.request_connector();
         }
         if now_ms >= self.next_poll_ms {
+            if let Some(start) = &self.starting {
+                let (url, body) = (start.url.clone(), start.body.clone());
+                return self.request(Purpose::Start, url, body);
+            }
             let url = self.poll_url.clone();
             return self.request(Purpose::Job, url, None);
         }
@@ -289,6 +312,7 @@ impl Watcher {
             return;
         };
         match purpose {
+            Purpose::Start => self.on_start_response(now_ms, response),
             Purpose::Job => self.on_job_response(now_ms, response),
             Purpose::Connector => {
                 let found = (200..300)
@@ -310,7 +334,7 @@ impl Watcher {
             return;
         };
         match purpose {
-            Purpose::Job => {
+            Purpose::Job | Purpose::Start => {
                 let message = match error {
                     TransportError::Timeout => format!(
                         "the request took longer than {} ms",
@@ -430,6 +454,9 @@ impl Watcher {
 
     /// A string that resumes this watch after a reload; it holds no token.
     pub fn save(&self) -> String {
+        if self.starting.is_some() {
+            return String::new();
+        }
         super::saved::save(self.saved_state())
     }
 
@@ -518,24 +545,67 @@ impl Watcher {
 
     // ----- answers --------------------------------------------------------------------------
 
+    fn on_start_response(&mut self, now_ms: u64, r: Response<'_>) {
+        if !(200..300).contains(&r.status) {
+            return self.on_status(now_ms, r);
+        }
+        self.unauthorized_in_row = 0;
+        match read_started(r.body, &self.origin) {
+            Some(Started::Reference { url }) => match self.origin.resolve(&url) {
+                Some(abs) if self.origin.owns(&abs) => {
+                    self.starting = None;
+                    self.poll_url = abs;
+                    self.next_poll_ms = now_ms;
+                }
+                _ => {
+                    let message = format!("the new job's link {url} is outside the API origin");
+                    self.finish_error(ErrorKind::UntrustedUrl, None, message);
+                }
+            },
+            Some(Started::Job(job)) => {
+                self.starting = None;
+                self.poll_url = format!("{}/jobs/{}", self.origin.as_str(), job.id);
+                self.on_job(now_ms, job);
+            }
+            None => {
+                let message = "the answer to the start request named no job".to_string();
+                self.transient(
+                    now_ms,
+                    ErrorKind::InvalidResponse,
+                    Some(r.status),
+                    message,
+                    None,
+                );
+            }
+        }
+    }
+
     fn on_job_response(&mut self, now_ms: u64, r: Response<'_>) {
+        if !(200..300).contains(&r.status) {
+            return self.on_status(now_ms, r);
+        }
+        self.unauthorized_in_row = 0;
+        match parse_job(r.body) {
+            Ok(job) => self.on_job(now_ms, job),
+            Err(e) => {
+                let message = format!("the job answer was not a job: {}", e.reason());
+                self.transient(
+                    now_ms,
+                    ErrorKind::InvalidResponse,
+                    Some(r.status),
+                    message,
+                    None,
+                );
+            }
+        }
+    }
+
+    /// Every answer that is not a success, alike for starting and polling.
+    fn on_status(&mut self, now_ms: u64, r: Response<'_>) {
         if r.status != 401 {
             self.unauthorized_in_row = 0;
         }
         match r.status {
-            200..=299 => match parse_job(r.body) {
-                Ok(job) => self.on_job(now_ms, job),
-                Err(e) => {
-                    let message = format!("the job answer was not a job: {}", e.reason());
-                    self.transient(
-                        now_ms,
-                        ErrorKind::InvalidResponse,
-                        Some(r.status),
-                        message,
-                        None,
-                    );
-                }
-            },
             401 => {
                 self.unauthorized_in_row += 1;
                 if self.cfg.can_refresh_token && self.unauthorized_in_row == 1 {
@@ -565,8 +635,34 @@ impl Watcher {
                 self.transient(now_ms, ErrorKind::Http, Some(r.status), message, after);
             }
             s => {
-                let message = format!("unexpected HTTP {s} for the job");
+                let code = match parse_json(r.body) {
+                    Ok(Value::Object(o)) => api_error_code(&o),
+                    _ => None,
+                };
+                let message = match &code {
+                    Some(c) => format!("the API refused the request with HTTP {s} ({c})"),
+                    None => format!("the API refused the request with HTTP {s}"),
+                };
                 self.finish_error(ErrorKind::Http, Some(s), message);
+                // A documented failure code gets its own advice (e.g. an unknown institution).
+                if let (Some(code), Some(Outcome::Error { advice, .. })) =
+                    (code, self.outcome.as_mut())
+                {
+                    let known = Failure {
+                        code,
+                        title: None,
+                        detail: None,
+                    };
+                    let ctx = FailureContext {
+                        operation: self.cfg.operation,
+                        connection_id: self.cfg.connection_id.clone(),
+                        ..Default::default()
+                    };
+                    let specific = describe_failure(&known, &ctx, &self.cfg.catalogue);
+                    if specific.action != AdviceAction::TryLater {
+                        *advice = specific;
+                    }
+                }
             }
         }
     }

@@ -1,0 +1,264 @@
+//! Starting jobs: the create, update and refresh requests, and reading what they answer.
+
+use miniserde::json::{self, Object, Value};
+
+use super::job::{job_from_value, parse_json, str_of, Job};
+use super::url::Origin;
+
+/// Basiq's production API.
+pub const DEFAULT_API_BASE: &str = "https://au-api.basiq.io";
+
+/// The POST that starts a job.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartJob {
+    pub url: String,
+    /// A JSON body, or none (refresh).
+    pub body: Option<String>,
+    /// The connection the job is for, when the request names it.
+    pub connection_id: Option<String>,
+}
+
+/// What the user typed into the bank's sign-in form.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Credentials {
+    pub login_id: Option<String>,
+    pub password: Option<String>,
+    pub security_code: Option<String>,
+    pub secondary_login_id: Option<String>,
+    pub institution_id: Option<String>,
+}
+
+impl Credentials {
+    fn to_json(&self) -> String {
+        let mut o = Object::new();
+        let mut put = |k: &str, v: &Option<String>| {
+            if let Some(v) = v {
+                o.insert(k.to_string(), Value::String(v.clone()));
+            }
+        };
+        put("loginId", &self.login_id);
+        put("password", &self.password);
+        put("securityCode", &self.security_code);
+        put("secondaryLoginId", &self.secondary_login_id);
+        if let Some(id) = &self.institution_id {
+            let mut inst = Object::new();
+            inst.insert("id".into(), Value::String(id.clone()));
+            o.insert("institution".into(), Value::Object(inst));
+        }
+        json::to_string(&Value::Object(o))
+    }
+}
+
+/// Why a start request cannot be built.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StartError(pub String);
+
+/// `POST {base}/users/{user}/connections`: a new connection.
+pub fn create_connection(
+    base: &str,
+    user_id: &str,
+    c: &Credentials,
+) -> Result<StartJob, StartError> {
+    for (field, value) in [
+        ("loginId", &c.login_id),
+        ("password", &c.password),
+        ("institution.id", &c.institution_id),
+    ] {
+        if value.as_deref().is_none_or(str::is_empty) {
+            return Err(StartError(format!("credentials.{field} is required")));
+        }
+    }
+    Ok(StartJob {
+        url: format!("{}/users/{}/connections", trim(base), segment(user_id)?),
+        body: Some(c.to_json()),
+        connection_id: None,
+    })
+}
+
+/// `POST {base}/users/{user}/connections/{connection}`: new credentials for a connection.
+pub fn update_connection(
+    base: &str,
+    user_id: &str,
+    connection_id: &str,
+    c: &Credentials,
+) -> Result<StartJob, StartError> {
+    if c.password.as_deref().is_none_or(str::is_empty) {
+        return Err(StartError("credentials.password is required".into()));
+    }
+    let creds = Credentials {
+        institution_id: None,
+        ..c.clone()
+    };
+    Ok(StartJob {
+        url: format!(
+            "{}/users/{}/connections/{}",
+            trim(base),
+            segment(user_id)?,
+            segment(connection_id)?
+        ),
+        body: Some(creds.to_json()),
+        connection_id: Some(connection_id.to_string()),
+    })
+}
+
+/// `POST {base}/users/{user}/connections/{connection}/refresh`: fetch fresh data.
+pub fn refresh_connection(
+    base: &str,
+    user_id: &str,
+    connection_id: &str,
+) -> Result<StartJob, StartError> {
+    Ok(StartJob {
+        url: format!(
+            "{}/users/{}/connections/{}/refresh",
+            trim(base),
+            segment(user_id)?,
+            segment(connection_id)?
+        ),
+        body: None,
+        connection_id: Some(connection_id.to_string()),
+    })
+}
+
+/// What a start request answered (202 new job, or 200 "already running, here it is").
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Started {
+    /// Just a reference: poll this URL.
+    Reference { url: String },
+    /// The whole job.
+    Job(Job),
+}
+
+/// Reads the answer to a start request; `None` when it names no job.
+pub fn read_started(body: &str, origin: &Origin) -> Option<Started> {
+    let value = parse_json(body).ok()?;
+    let Value::Object(obj) = &value else {
+        return None;
+    };
+    // "Refresh all" answers a list; this module starts one job at a time, so take the first.
+    let obj = match obj.get("data") {
+        Some(Value::Array(list)) => match list.first() {
+            Some(Value::Object(first)) => first,
+            _ => return None,
+        },
+        _ => obj,
+    };
+    if obj.contains_key("steps") {
+        return job_from_value(&Value::Object(obj.clone()))
+            .ok()
+            .map(Started::Job);
+    }
+    let self_link = match obj.get("links") {
+        Some(Value::Object(l)) => str_of(l, "self").map(str::to_string),
+        _ => None,
+    };
+    let url = self_link.or_else(|| {
+        str_of(obj, "id")
+            .filter(|id| !id.is_empty())
+            .and_then(|id| segment(id).ok())
+            .map(|id| format!("{}/jobs/{id}", origin.as_str()))
+    })?;
+    Some(Started::Reference { url })
+}
+
+fn trim(base: &str) -> &str {
+    base.trim_end_matches('/')
+}
+
+/// A path segment, percent-encoded so an id can never change the path.
+fn segment(s: &str) -> Result<String, StartError> {
+    if s.is_empty() {
+        return Err(StartError("ids must not be empty".into()));
+    }
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if out == "." || out == ".." {
+        return Err(StartError("ids must not be . or ..".into()));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::url::origin_of;
+
+    fn creds() -> Credentials {
+        Credentials {
+            login_id: Some("bighead".into()),
+            password: Some("pa\"ss".into()),
+            institution_id: Some("AU00000".into()),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn builds_the_three_requests() {
+        let c = create_connection("http://127.0.0.1:8080/", "u1", &creds()).unwrap();
+        assert_eq!(c.url, "http://127.0.0.1:8080/users/u1/connections");
+        assert_eq!(
+            c.body.as_deref(),
+            Some(r#"{"institution":{"id":"AU00000"},"loginId":"bighead","password":"pa\"ss"}"#)
+        );
+        let u = update_connection(DEFAULT_API_BASE, "u1", "c 1/..", &creds()).unwrap();
+        assert_eq!(
+            u.url,
+            "https://au-api.basiq.io/users/u1/connections/c%201%2F.."
+        );
+        assert!(!u.body.unwrap().contains("institution"));
+        let r = refresh_connection(DEFAULT_API_BASE, "u1", "c1").unwrap();
+        assert_eq!(
+            r.url,
+            "https://au-api.basiq.io/users/u1/connections/c1/refresh"
+        );
+        assert_eq!((r.body, r.connection_id.as_deref()), (None, Some("c1")));
+    }
+
+    #[test]
+    fn refuses_missing_fields_and_bad_ids() {
+        let no_pw = Credentials {
+            password: None,
+            ..creds()
+        };
+        assert!(create_connection(DEFAULT_API_BASE, "u1", &no_pw).is_err());
+        assert!(update_connection(DEFAULT_API_BASE, "u1", "c1", &no_pw).is_err());
+        assert!(refresh_connection(DEFAULT_API_BASE, "", "c1").is_err());
+        assert!(refresh_connection(DEFAULT_API_BASE, "u1", "..").is_err());
+    }
+
+    #[test]
+    fn reads_references_jobs_and_lists() {
+        let o = origin_of("https://au-api.basiq.io").unwrap();
+        assert_eq!(
+            read_started(
+                r#"{"type":"job","id":"j1","links":{"self":"https://au-api.basiq.io/jobs/j1"}}"#,
+                &o
+            ),
+            Some(Started::Reference {
+                url: "https://au-api.basiq.io/jobs/j1".into()
+            })
+        );
+        assert_eq!(
+            read_started(r#"{"type":"job","id":"j2"}"#, &o),
+            Some(Started::Reference {
+                url: "https://au-api.basiq.io/jobs/j2".into()
+            })
+        );
+        let full = r#"{"type":"job","id":"j3","steps":[],"links":{"self":"https://au-api.basiq.io/jobs/j3"}}"#;
+        assert!(matches!(read_started(full, &o), Some(Started::Job(j)) if j.id == "j3"));
+        let list = r#"{"type":"list","data":[{"type":"job","id":"j4"}]}"#;
+        assert_eq!(
+            read_started(list, &o),
+            Some(Started::Reference {
+                url: "https://au-api.basiq.io/jobs/j4".into()
+            })
+        );
+        assert_eq!(read_started("{}", &o), None);
+        assert_eq!(read_started("<html>", &o), None);
+    }
+}
