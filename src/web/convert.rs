@@ -1,0 +1,191 @@
+//! Conversions between the core's Rust values and plain JS objects, both ways.
+//!
+//! Objects are built field by field with `Reflect::set` (no serde: it would cost more than the
+//! whole core). Absent optional fields are left out rather than set to `undefined`.
+
+use js_sys::{Array, Object, Reflect};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::core::advice::FailureAdvice;
+use crate::core::job::{Failure, Job, MfaRequest, Step};
+use crate::core::messages::Catalogue;
+
+/// A plain JS object under construction.
+pub(crate) struct Obj(Object);
+
+impl Obj {
+    pub(crate) fn new() -> Self {
+        Self(Object::new())
+    }
+
+    /// Sets `key` to any JS value.
+    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+        // Defining a data property on a fresh plain object cannot fail.
+        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        self
+    }
+
+    /// Sets `key` to a value when there is one; leaves it out otherwise.
+    pub(crate) fn opt(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+        match value {
+            Some(v) => self.set(key, v),
+            None => self,
+        }
+    }
+
+    pub(crate) fn str(self, key: &str, value: &str) -> Self {
+        self.set(key, JsValue::from_str(value))
+    }
+
+    pub(crate) fn opt_str(self, key: &str, value: Option<&str>) -> Self {
+        self.opt(key, value.map(JsValue::from_str))
+    }
+
+    pub(crate) fn num(self, key: &str, value: f64) -> Self {
+        self.set(key, JsValue::from_f64(value))
+    }
+
+    /// A whole number of milliseconds or a count; JS numbers hold them exactly up to 2^53.
+    pub(crate) fn opt_u64(self, key: &str, value: Option<u64>) -> Self {
+        match value {
+            Some(v) => self.num(key, v as f64),
+            None => self,
+        }
+    }
+
+    pub(crate) fn bool(self, key: &str, value: bool) -> Self {
+        self.set(key, JsValue::from_bool(value))
+    }
+
+    pub(crate) fn build(self) -> JsValue {
+        self.0.into()
+    }
+}
+
+/// A JS array of strings.
+pub(crate) fn str_array(items: &[String]) -> JsValue {
+    items
+        .iter()
+        .map(|s| JsValue::from_str(s))
+        .collect::<Array>()
+        .into()
+}
+
+/// `JobSnapshot`. `links.self` is always present: `null` when the job has no self link.
+pub(crate) fn job_to_js(job: &Job) -> JsValue {
+    let steps: Array = job.steps.iter().map(step_to_js).collect();
+    let self_url = job
+        .links
+        .self_url
+        .as_deref()
+        .map_or(JsValue::NULL, JsValue::from_str);
+    let links = Obj::new()
+        .set("self", self_url)
+        .opt_str("source", job.links.source.as_deref())
+        .build();
+    Obj::new()
+        .str("id", &job.id)
+        .opt_str("jobType", job.job_type.as_deref())
+        .opt_str("created", job.created.as_deref())
+        .opt_str("updated", job.updated.as_deref())
+        .set("steps", steps)
+        .set("links", links)
+        .build()
+}
+
+/// `StepSnapshot`.
+pub(crate) fn step_to_js(step: &Step) -> JsValue {
+    Obj::new()
+        .str("title", &step.title)
+        .str("status", step.status.as_str())
+        .opt_str("resultUrl", step.result_url.as_deref())
+        .opt("failure", step.failure.as_ref().map(failure_to_js))
+        .opt("mfa", step.mfa.as_ref().map(mfa_to_js))
+        .build()
+}
+
+/// `Failure`: `{ code, title?, detail? }`.
+pub(crate) fn failure_to_js(failure: &Failure) -> JsValue {
+    Obj::new()
+        .str("code", &failure.code)
+        .opt_str("title", failure.title.as_deref())
+        .opt_str("detail", failure.detail.as_deref())
+        .build()
+}
+
+/// The `mfa` field of a `StepSnapshot`.
+fn mfa_to_js(mfa: &MfaRequest) -> JsValue {
+    Obj::new()
+        .str("method", mfa.method.as_str())
+        .set("prompts", str_array(&mfa.prompts))
+        .opt_str("description", mfa.description.as_deref())
+        .opt_u64("expiryMs", mfa.expiry_ms)
+        .opt_str("responseUrl", mfa.response_url.as_deref())
+        .build()
+}
+
+/// `FailureAdvice`.
+pub(crate) fn advice_to_js(advice: &FailureAdvice) -> JsValue {
+    Obj::new()
+        .str("code", &advice.code)
+        .opt_str("step", advice.step.as_deref())
+        .str("action", advice.action.as_str())
+        .str("title", &advice.title)
+        .str("message", &advice.message)
+        .opt_u64("retryAfterMs", advice.retry_after_ms)
+        .bool("automaticRetry", advice.automatic_retry)
+        .opt_str("supportReference", advice.support_reference.as_deref())
+        .build()
+}
+
+/// A JS `TypeError` with `message`, and a `reason` property when given.
+pub(crate) fn type_error(message: &str, reason: Option<&str>) -> JsValue {
+    let err = js_sys::TypeError::new(message);
+    if let Some(r) = reason {
+        let _ = Reflect::set(&err, &JsValue::from_str("reason"), &JsValue::from_str(r));
+    }
+    err.into()
+}
+
+/// Reads `obj[key]`; `undefined`, `null` and a throwing getter all count as absent.
+pub(crate) fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
+    Reflect::get(obj, &JsValue::from_str(key))
+        .ok()
+        .filter(|v| !v.is_undefined() && !v.is_null())
+}
+
+/// Reads an optional string field; any other type is an error naming `what`.
+pub(crate) fn opt_string(obj: &JsValue, key: &str, what: &str) -> Result<Option<String>, String> {
+    match field(obj, key) {
+        None => Ok(None),
+        Some(v) => v
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| format!("{what}.{key} must be a string")),
+    }
+}
+
+/// True for a JS value usable as an options object (an object, not an array or a function).
+pub(crate) fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !Array::is_array(v)
+}
+
+/// A message catalogue from `{ locale?, messages? }`; non-string message values are ignored.
+pub(crate) fn catalogue_from_js(options: &JsValue, what: &str) -> Result<Catalogue, String> {
+    let locale = opt_string(options, "locale", what)?;
+    let mut overrides = Vec::new();
+    if let Some(messages) = field(options, "messages") {
+        if !is_plain_object(&messages) {
+            return Err(format!("{what}.messages must be an object of strings"));
+        }
+        // Not `dyn_into`: `Object.create(null)` objects are not `instanceof Object`.
+        let obj: Object = messages.unchecked_into();
+        for entry in Object::entries(&obj).iter() {
+            let pair: Array = entry.unchecked_into();
+            if let (Some(k), Some(v)) = (pair.get(0).as_string(), pair.get(1).as_string()) {
+                overrides.push((k, v));
+            }
+        }
+    }
+    Ok(Catalogue::new(locale.as_deref(), overrides))
+}

@@ -1,0 +1,142 @@
+//! `parseJob`, `describeFailure` and `stepLabel`: the core's parsing and advice, for JS.
+
+use wasm_bindgen::prelude::*;
+
+use super::convert::{
+    advice_to_js, catalogue_from_js, field, is_plain_object, job_to_js, opt_string, type_error,
+};
+use crate::core::advice::{self, ConnectorStatus, FailureContext, Operation};
+use crate::core::job::{self, Failure, ParseError};
+use crate::core::messages::Catalogue;
+
+/// Reads a Basiq job (the JSON text of a job response, or the object it parses to) into a
+/// `JobSnapshot`. Step `resultUrl`s are returned as the API gives them (usually paths).
+///
+/// Throws a `TypeError` whose `reason` is one of `"empty"`, `"html"`, `"not-json"`,
+/// `"api-error"`, `"not-a-job"`, `"missing-field"` or `"wrong-type"`.
+#[wasm_bindgen(js_name = parseJob, unchecked_return_type = "JobSnapshot")]
+pub fn parse_job(
+    #[wasm_bindgen(unchecked_param_type = "string | object")] input: JsValue,
+) -> Result<JsValue, JsValue> {
+    let text = match input.as_string() {
+        Some(text) => text,
+        // Objects go through JSON text too, so one parser validates everything.
+        None => match js_sys::JSON::stringify(&input) {
+            Ok(json) => match json.as_string() {
+                Some(text) => text,
+                None => {
+                    return Err(type_error(
+                        "parseJob: expected a job as JSON text or an object",
+                        Some(ParseError::NotAJob.kind()),
+                    ))
+                }
+            },
+            Err(thrown) => {
+                let why = js_sys::Reflect::get(&thrown, &JsValue::from_str("message"))
+                    .ok()
+                    .and_then(|m| m.as_string())
+                    .unwrap_or_default();
+                return Err(type_error(
+                    &format!("parseJob: the object cannot be turned into JSON: {why}"),
+                    Some(ParseError::NotJson.kind()),
+                ));
+            }
+        },
+    };
+    match job::parse_job(&text) {
+        Ok(job) => Ok(job_to_js(&job)),
+        Err(e) => Err(type_error(
+            &format!("parseJob: {}", e.reason()),
+            Some(e.kind()),
+        )),
+    }
+}
+
+/// The plain-language advice for a failed step: what happened, for the end user, and the one
+/// thing they should do next (`action`).
+///
+/// Throws a `TypeError` when `failure` has no string `code` or a `context` field has the wrong
+/// type, an unknown `operation`, or an `attempt` that is not a positive whole number.
+#[wasm_bindgen(js_name = describeFailure, unchecked_return_type = "FailureAdvice")]
+pub fn describe_failure(
+    #[wasm_bindgen(unchecked_param_type = "Failure")] failure: JsValue,
+    #[wasm_bindgen(unchecked_optional_param_type = "FailureContext")] context: JsValue,
+) -> Result<JsValue, JsValue> {
+    let fail = |msg: String| type_error(&format!("describeFailure: {msg}"), None);
+    let failure = failure_from_js(&failure).map_err(fail)?;
+    let (ctx, catalogue) = if context.is_undefined() || context.is_null() {
+        (FailureContext::default(), Catalogue::new(None, Vec::new()))
+    } else if is_plain_object(&context) {
+        let ctx = context_from_js(&context).map_err(fail)?;
+        (ctx, catalogue_from_js(&context, "context").map_err(fail)?)
+    } else {
+        return Err(fail("context must be an object".into()));
+    };
+    let advice = advice::describe_failure(&failure, &ctx, &catalogue);
+    Ok(advice_to_js(&advice))
+}
+
+/// The end-user label for a step title (`"retrieve-accounts"` → `"Getting your accounts"`),
+/// from the message catalogue; unknown titles get a generic label.
+#[wasm_bindgen(js_name = stepLabel)]
+pub fn step_label(
+    #[wasm_bindgen(unchecked_param_type = "string")] title: JsValue,
+    #[wasm_bindgen(
+        unchecked_optional_param_type = "{ locale?: string; messages?: MessageOverrides }"
+    )]
+    options: JsValue,
+) -> Result<String, JsValue> {
+    let fail = |msg: &str| type_error(&format!("stepLabel: {msg}"), None);
+    let Some(title) = title.as_string() else {
+        return Err(fail("title must be a string"));
+    };
+    let catalogue = if options.is_undefined() || options.is_null() {
+        Catalogue::new(None, Vec::new())
+    } else if is_plain_object(&options) {
+        catalogue_from_js(&options, "options").map_err(|m| fail(&m))?
+    } else {
+        return Err(fail("options must be an object"));
+    };
+    Ok(catalogue.step_label(&title))
+}
+
+fn failure_from_js(v: &JsValue) -> Result<Failure, String> {
+    if !is_plain_object(v) {
+        return Err("failure must be an object like { code, title?, detail? }".into());
+    }
+    let code = field(v, "code")
+        .and_then(|c| c.as_string())
+        .ok_or("failure.code must be a string")?;
+    Ok(Failure {
+        code,
+        title: opt_string(v, "title", "failure")?,
+        detail: opt_string(v, "detail", "failure")?,
+    })
+}
+
+fn context_from_js(v: &JsValue) -> Result<FailureContext, String> {
+    let operation = match opt_string(v, "operation", "context")? {
+        None => Operation::default(),
+        Some(op) => Operation::from_str_opt(&op).ok_or_else(|| {
+            format!("context.operation must be \"create\", \"refresh\" or \"update\", not \"{op}\"")
+        })?,
+    };
+    let attempt = match field(v, "attempt") {
+        None => None,
+        Some(a) => Some(
+            a.as_f64()
+                .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= f64::from(u32::MAX))
+                .map(|n| n as u32)
+                .ok_or("context.attempt must be a positive whole number")?,
+        ),
+    };
+    Ok(FailureContext {
+        step: opt_string(v, "step", "context")?,
+        operation,
+        connector_status: opt_string(v, "connectorStatus", "context")?
+            .map(|s| ConnectorStatus::from_wire(&s)),
+        attempt,
+        connection_id: opt_string(v, "connectionId", "context")?,
+        job_id: opt_string(v, "jobId", "context")?,
+    })
+}
