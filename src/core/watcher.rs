@@ -77,12 +77,30 @@ pub enum Purpose {
     Mfa,
 }
 
+/// An HTTP method.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Method {
+    Get,
+    Post,
+}
+
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Get => "GET",
+            Self::Post => "POST",
+        }
+    }
+}
+
 /// An HTTP request the shell should make.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Request {
     pub id: u64,
     pub purpose: Purpose,
-    /// `GET`, or `POST` with a JSON body.
+    pub method: Method,
+    /// A JSON body, if any.
     pub body: Option<String>,
     pub url: String,
     /// Send the bearer token (only ever true for the API origin).
@@ -224,6 +242,17 @@ impl Watcher {
     /// The latest job snapshot (result URLs absolute).
     pub fn snapshot(&self) -> Option<&Job> {
         self.job.as_ref()
+    }
+
+    /// How far the job has come, for someone who starts listening part-way.
+    pub fn progress(&self) -> Option<Progress> {
+        let job = self.job.as_ref()?;
+        Some(Progress {
+            job: job.clone(),
+            completed: job.completed(),
+            total: job.steps.len(),
+            eta_ms: self.eta_ms(job),
+        })
     }
 
     /// The outcome, once the watch is over.
@@ -407,6 +436,7 @@ impl Watcher {
         Ok(Request {
             id,
             purpose: Purpose::Mfa,
+            method: Method::Post,
             with_token: self.origin.owns(&url),
             body: Some(json::to_string(&Value::Object(body))),
             url,
@@ -517,6 +547,11 @@ impl Watcher {
         Action::Fetch(Request {
             id,
             purpose,
+            method: if purpose == Purpose::Start {
+                Method::Post
+            } else {
+                Method::Get
+            },
             with_token: self.origin.owns(&url),
             url,
             body,

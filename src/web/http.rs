@@ -29,10 +29,14 @@ pub(crate) async fn send(
     interrupts: &Interrupts,
 ) -> Sent {
     let controller = web_sys::AbortController::new().ok();
+    if let Some(c) = &controller {
+        interrupts.track(c);
+    }
     let sent = attempt(req, token, fetch, interrupts, controller.as_ref()).await;
-    if !matches!(sent, Sent::Answered(_)) {
-        // Timed out or cancelled: stop the request in flight rather than leave it running.
-        if let Some(c) = &controller {
+    if let Some(c) = &controller {
+        interrupts.untrack(c);
+        if !matches!(sent, Sent::Answered(_)) {
+            // Timed out: stop the request in flight rather than leave it running.
             c.abort();
         }
     }
@@ -70,7 +74,7 @@ async fn attempt(
         headers = headers.str("Content-Type", "application/json");
     }
     let init = Obj::new()
-        .str("method", if req.body.is_some() { "POST" } else { "GET" })
+        .str("method", req.method.as_str())
         .set("headers", headers.build())
         .opt_str("body", req.body.as_deref())
         // Job states must never come from a cache, and no cookies are needed.

@@ -5,6 +5,7 @@ mod http;
 mod options;
 mod race;
 mod report;
+mod start;
 mod types;
 mod watch;
 

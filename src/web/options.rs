@@ -51,6 +51,7 @@ pub(crate) fn read(
     };
     let cfg = WatchConfig {
         job_url: job_url.unwrap_or_default(),
+        start: None,
         api_origin: opt_string(o, "apiOrigin", "options")?,
         operation,
         connection_id: opt_string(o, "connectionId", "options")?,

@@ -20,6 +20,7 @@ pub(crate) struct Interrupts {
     cancelled: Promise,
     cancel: RefCell<Option<Function>>,
     wake: RefCell<Option<Function>>,
+    in_flight: RefCell<Vec<web_sys::AbortController>>,
     cancel_mark: Object,
     timeout_mark: Object,
 }
@@ -32,17 +33,31 @@ impl Interrupts {
             cancelled,
             cancel: RefCell::new(cancel),
             wake: RefCell::new(None),
+            in_flight: RefCell::new(Vec::new()),
             cancel_mark: Object::new(),
             timeout_mark: Object::new(),
         }
     }
 
-    /// Cuts short every race, now and later.
+    /// Cuts short every race, now and later, and aborts the requests in flight at once.
     pub(crate) fn cancel(&self) {
+        for c in self.in_flight.take() {
+            c.abort();
+        }
         if let Some(f) = self.cancel.borrow_mut().take() {
             let _ = f.call1(&JsValue::UNDEFINED, &self.cancel_mark);
         }
         self.wake();
+    }
+
+    /// Remembers a request's controller so cancelling aborts it.
+    pub(crate) fn track(&self, c: &web_sys::AbortController) {
+        self.in_flight.borrow_mut().push(c.clone());
+    }
+
+    /// Forgets a finished request's controller.
+    pub(crate) fn untrack(&self, c: &web_sys::AbortController) {
+        self.in_flight.borrow_mut().retain(|x| x != c);
     }
 
     /// Ends the current sleep early.

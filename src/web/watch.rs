@@ -1,35 +1,57 @@
-//! `watchJob`, `restoreWatch` and the `JobWatch` handle: one async loop per watch.
+//! `watchJob`, `restoreWatch` and the `JobWatch` handle.
+//!
+//! One poll loop (a [`Stream`]) per job; every `JobWatch` of that job subscribes to it, so two
+//! watches of one job in a page never poll twice.
 
 use std::cell::{Cell, RefCell};
-use std::rc::Rc;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::future_to_promise;
+use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use super::convert::{job_to_js, type_error};
 use super::http::{self, describe, Sent};
 use super::options::{self, Hooks};
 use super::race::{Interrupts, Raced};
 use super::report::{event_to_js, outcome_to_js};
-use crate::core::events::Event;
-use crate::core::watcher::{Action, MfaError, Response, Watcher};
+use crate::core::events::{Event, Outcome};
+use crate::core::watcher::{Action, MfaError, Response, WatchConfig, Watcher};
 
-/// The shared state of one watch: the core's state machine and the JS handles around it.
-struct Inner {
+thread_local! {
+    /// The live poll loops of this page, by job URL.
+    static STREAMS: RefCell<HashMap<String, Weak<Stream>>> = RefCell::new(HashMap::new());
+}
+
+/// One job's poll loop: the core's state machine and what it needs to reach the API.
+struct Stream {
     watcher: RefCell<Watcher>,
-    hooks: Hooks,
     token: RefCell<Option<String>>,
+    get_token: Option<Function>,
+    fetch: Option<Function>,
     interrupts: Interrupts,
+    subs: RefCell<Vec<Rc<Sub>>>,
     cancelled: Cell<bool>,
+    key: RefCell<Option<String>>,
+}
+
+/// One `JobWatch`'s view of a stream: its callbacks and its own `done`.
+struct Sub {
+    on_step: Option<Function>,
+    on_progress: Option<Function>,
+    on_mfa: Option<Function>,
+    resolve: RefCell<Option<Function>>,
+    signal: Option<web_sys::AbortSignal>,
     abort_listener: RefCell<Option<Closure<dyn FnMut()>>>,
+    stream: RefCell<Rc<Stream>>,
 }
 
 /// A job being watched: its outcome, its state, and ways to steer it.
 #[wasm_bindgen]
 pub struct JobWatch {
-    inner: Rc<Inner>,
+    sub: Rc<Sub>,
     done: Promise,
 }
 
@@ -41,23 +63,24 @@ impl JobWatch {
         self.done.clone()
     }
 
-    /// Stops watching: the request in flight is aborted and `done` resolves as `cancelled`.
+    /// Stops this watch: `done` resolves as `cancelled`; the last watch of a job stops its polling.
     pub fn cancel(&self) {
-        self.inner.cancel();
+        self.sub.cancel();
     }
 
     /// The latest job snapshot, or `null` before the first answer.
     #[wasm_bindgen(unchecked_return_type = "JobSnapshot | null")]
     pub fn snapshot(&self) -> JsValue {
-        self.inner
+        let stream = self.sub.stream();
+        stream
             .with(|w| w.snapshot().map(job_to_js))
             .flatten()
             .unwrap_or(JsValue::NULL)
     }
 
-    /// A string that `restoreWatch` resumes from after a reload; it holds no token.
+    /// A string that `restoreWatch` resumes from after a reload (empty until the job is known).
     pub fn save(&self) -> String {
-        self.inner.with(|w| w.save()).unwrap_or_default()
+        self.sub.stream().with(|w| w.save()).unwrap_or_default()
     }
 
     /// Sends the user's answers to the waiting MFA challenge; polling then resumes at once.
@@ -66,8 +89,8 @@ impl JobWatch {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] answers: JsValue,
     ) -> Promise {
-        let inner = self.inner.clone();
-        future_to_promise(async move { inner.answer_mfa(answers).await })
+        let stream = self.sub.stream();
+        future_to_promise(async move { stream.answer_mfa(answers).await })
     }
 }
 
@@ -80,10 +103,8 @@ pub fn watch_job(
     let Some(url) = job_url.as_string() else {
         return Err(type_error("watchJob: jobUrl must be a string", None));
     };
-    let (cfg, hooks) = options::read(&options, Some(url))
-        .map_err(|m| type_error(&format!("watchJob: {m}"), None))?;
-    let watcher = Watcher::new(cfg, now(), seed())
-        .map_err(|e| type_error(&format!("watchJob: {}", e.reason()), None))?;
+    let (cfg, hooks) = options::read(&options, Some(url)).map_err(|m| fail("watchJob", &m))?;
+    let watcher = Watcher::new(cfg, now(), seed()).map_err(|e| fail("watchJob", &e.reason()))?;
     Ok(start(watcher, hooks))
 }
 
@@ -99,44 +120,78 @@ pub fn restore_watch(
             None,
         ));
     };
-    let (cfg, hooks) = options::read(&options, None)
-        .map_err(|m| type_error(&format!("restoreWatch: {m}"), None))?;
+    let (cfg, hooks) = options::read(&options, None).map_err(|m| fail("restoreWatch", &m))?;
     let watcher = Watcher::restore(&text, cfg, now(), seed())
-        .map_err(|e| type_error(&format!("restoreWatch: {}", e.reason()), None))?;
+        .map_err(|e| fail("restoreWatch", &e.reason()))?;
     Ok(start(watcher, hooks))
 }
 
-fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
-    let token = RefCell::new(hooks.token.clone());
-    let inner = Rc::new(Inner {
-        watcher: RefCell::new(watcher),
-        hooks,
-        token,
-        interrupts: Interrupts::new(),
-        cancelled: Cell::new(false),
-        abort_listener: RefCell::new(None),
-    });
-    inner.listen_for_abort(&inner);
-    let looping = inner.clone();
-    let done = future_to_promise(async move {
-        let outcome = looping.run().await;
-        looping.detach();
-        Ok(outcome)
-    });
-    JobWatch { inner, done }
+/// Starts a watch from a prepared config (the start functions build theirs).
+pub(crate) fn start_with(what: &str, cfg: WatchConfig, hooks: Hooks) -> Result<JobWatch, JsValue> {
+    let watcher = Watcher::new(cfg, now(), seed()).map_err(|e| fail(what, &e.reason()))?;
+    Ok(start(watcher, hooks))
 }
 
-impl Inner {
-    /// Runs the watcher to its end and returns the outcome as JS.
-    async fn run(&self) -> JsValue {
-        loop {
+/// A `TypeError` naming the function that refused its arguments.
+pub(crate) fn fail(what: &str, message: &str) -> JsValue {
+    type_error(&format!("{what}: {message}"), None)
+}
+
+fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
+    let existing = watcher.job_url().and_then(live_stream);
+    let stream = match existing {
+        Some(s) => s,
+        None => {
+            let s = Rc::new(Stream {
+                watcher: RefCell::new(watcher),
+                token: RefCell::new(hooks.token.clone()),
+                get_token: hooks.get_token.clone(),
+                fetch: hooks.fetch.clone(),
+                interrupts: Interrupts::new(),
+                subs: RefCell::new(Vec::new()),
+                cancelled: Cell::new(false),
+                key: RefCell::new(None),
+            });
+            s.claim();
+            let looping = s.clone();
+            spawn_local(async move { looping.run().await });
+            s
+        }
+    };
+    let mut resolve = None;
+    let done = Promise::new(&mut |r, _reject| resolve = Some(r));
+    let sub = Rc::new(Sub {
+        on_step: hooks.on_step,
+        on_progress: hooks.on_progress,
+        on_mfa: hooks.on_mfa,
+        resolve: RefCell::new(resolve),
+        signal: hooks.signal,
+        abort_listener: RefCell::new(None),
+        stream: RefCell::new(stream.clone()),
+    });
+    stream.join(&sub);
+    sub.listen_for_abort();
+    JobWatch { sub, done }
+}
+
+/// The running stream for a job URL, if there is one.
+fn live_stream(url: &str) -> Option<Rc<Stream>> {
+    STREAMS
+        .with(|m| m.borrow().get(url).and_then(Weak::upgrade))
+        .filter(|s| s.with(|w| w.outcome().is_none()).unwrap_or(false))
+}
+
+impl Stream {
+    /// Polls to the end, then resolves every subscriber with the outcome.
+    async fn run(self: Rc<Self>) {
+        let outcome = loop {
             if self.cancelled.get() {
                 self.with(|w| w.cancel());
             }
             let action = self.with(|w| w.poll(now()));
             self.dispatch();
             match action {
-                Some(Action::Done(outcome)) => return outcome_to_js(&outcome),
+                Some(Action::Done(outcome)) => break outcome,
                 Some(Action::Wait(ms)) => self.interrupts.sleep(ms).await,
                 Some(Action::RefreshToken) => self.refresh_token().await,
                 Some(Action::Fetch(req)) => {
@@ -144,7 +199,7 @@ impl Inner {
                     let sent = http::send(
                         &req,
                         token.as_deref(),
-                        self.hooks.fetch.as_ref(),
+                        self.fetch.as_ref(),
                         &self.interrupts,
                     )
                     .await;
@@ -160,11 +215,20 @@ impl Inner {
                         Sent::Failed(e) => w.handle_error(now(), req.id, e.clone()),
                         Sent::Cancelled => w.cancel(),
                     });
+                    // A started job may turn out to be one this page already watches.
+                    if self.key.borrow().is_none() && self.merge_into_existing() {
+                        return;
+                    }
                 }
                 // The state machine is only ever borrowed briefly; if it could not be, try again.
                 None => self.interrupts.sleep(1).await,
             }
             self.dispatch();
+        };
+        self.release();
+        let value = outcome_to_js(&outcome);
+        for sub in self.subs.take() {
+            sub.settle(&value);
         }
     }
 
@@ -173,28 +237,68 @@ impl Inner {
         self.watcher.try_borrow_mut().ok().map(|mut w| f(&mut w))
     }
 
-    /// Hands every pending event to its callback; a callback that throws is reported, not fatal.
+    /// Registers this stream under its job URL, once known.
+    fn claim(self: &Rc<Self>) {
+        if let Some(url) = self.with(|w| w.job_url().map(str::to_string)).flatten() {
+            STREAMS.with(|m| m.borrow_mut().insert(url.clone(), Rc::downgrade(self)));
+            *self.key.borrow_mut() = Some(url);
+        }
+    }
+
+    /// If the job this stream started is already watched, hands the subscribers over and stops.
+    fn merge_into_existing(self: &Rc<Self>) -> bool {
+        let Some(url) = self.with(|w| w.job_url().map(str::to_string)).flatten() else {
+            return false;
+        };
+        match live_stream(&url) {
+            Some(other) if !Rc::ptr_eq(&other, self) => {
+                for sub in self.subs.take() {
+                    *sub.stream.borrow_mut() = other.clone();
+                    other.join(&sub);
+                }
+                true
+            }
+            _ => {
+                self.claim();
+                false
+            }
+        }
+    }
+
+    fn release(&self) {
+        if let Some(url) = self.key.borrow_mut().take() {
+            STREAMS.with(|m| m.borrow_mut().remove(&url));
+        }
+    }
+
+    fn join(&self, sub: &Rc<Sub>) {
+        self.subs.borrow_mut().push(sub.clone());
+        // Someone joining part-way gets where the job stands now.
+        if let Some(p) = self.with(|w| w.progress()).flatten() {
+            sub.deliver(&Event::Progress(p));
+        }
+    }
+
+    fn leave(&self, sub: &Rc<Sub>) {
+        self.subs.borrow_mut().retain(|s| !Rc::ptr_eq(s, sub));
+        if self.subs.borrow().is_empty() {
+            self.cancel();
+        }
+    }
+
+    /// Hands every pending event to every subscriber.
     fn dispatch(&self) {
         while let Some(event) = self.with(|w| w.poll_event()).flatten() {
-            let (callback, name) = match &event {
-                Event::Step(_) => (&self.hooks.on_step, "onStep"),
-                Event::Progress(_) => (&self.hooks.on_progress, "onProgress"),
-                Event::Mfa(_) => (&self.hooks.on_mfa, "onMfa"),
-            };
-            if let Some(f) = callback {
-                if let Err(e) = f.call1(&JsValue::UNDEFINED, &event_to_js(&event)) {
-                    web_sys::console::error_2(
-                        &JsValue::from_str(&format!("basiq-jobs: {name} threw")),
-                        &e,
-                    );
-                }
+            let subs: Vec<Rc<Sub>> = self.subs.borrow().clone();
+            for sub in subs {
+                sub.deliver(&event);
             }
         }
     }
 
     async fn refresh_token(&self) {
         let timeout = self.with(|w| w.request_timeout_ms()).unwrap_or(30_000);
-        let result = match &self.hooks.get_token {
+        let result = match &self.get_token {
             None => Err("no getToken function was given".to_string()),
             Some(f) => match f.call0(&JsValue::UNDEFINED) {
                 Err(e) => Err(describe(&e)),
@@ -230,7 +334,7 @@ impl Inner {
         let sent = http::send(
             &req,
             token.as_deref(),
-            self.hooks.fetch.as_ref(),
+            self.fetch.as_ref(),
             &self.interrupts,
         )
         .await;
@@ -262,9 +366,55 @@ impl Inner {
         self.with(|w| w.cancel());
         self.interrupts.cancel();
     }
+}
 
-    fn listen_for_abort(&self, me: &Rc<Inner>) {
-        let Some(signal) = &self.hooks.signal else {
+impl Sub {
+    fn stream(&self) -> Rc<Stream> {
+        self.stream.borrow().clone()
+    }
+
+    /// Calls this watch's callback for `event`; a callback that throws is reported, not fatal.
+    fn deliver(&self, event: &Event) {
+        let (callback, name) = match event {
+            Event::Step(_) => (&self.on_step, "onStep"),
+            Event::Progress(_) => (&self.on_progress, "onProgress"),
+            Event::Mfa(_) => (&self.on_mfa, "onMfa"),
+        };
+        if let Some(f) = callback {
+            if let Err(e) = f.call1(&JsValue::UNDEFINED, &event_to_js(event)) {
+                web_sys::console::error_2(
+                    &JsValue::from_str(&format!("basiq-jobs: {name} threw")),
+                    &e,
+                );
+            }
+        }
+    }
+
+    /// Resolves `done` (only the first call counts) and lets go of the signal.
+    fn settle(&self, outcome: &JsValue) {
+        if let Some(resolve) = self.resolve.borrow_mut().take() {
+            let _ = resolve.call1(&JsValue::UNDEFINED, outcome);
+        }
+        if let (Some(signal), Some(listener)) =
+            (&self.signal, self.abort_listener.borrow_mut().take())
+        {
+            let f: &Function = listener.as_ref().unchecked_ref();
+            let _ = signal.remove_event_listener_with_callback("abort", f);
+        }
+    }
+
+    fn cancel(self: &Rc<Self>) {
+        if self.resolve.borrow().is_none() {
+            return;
+        }
+        let stream = self.stream();
+        let job = stream.with(|w| w.snapshot().cloned()).flatten();
+        self.settle(&outcome_to_js(&Outcome::Cancelled { job }));
+        stream.leave(self);
+    }
+
+    fn listen_for_abort(self: &Rc<Self>) {
+        let Some(signal) = &self.signal else {
             return;
         };
         if Reflect::get(signal, &JsValue::from_str("aborted"))
@@ -274,26 +424,17 @@ impl Inner {
             self.cancel();
             return;
         }
-        let weak = Rc::downgrade(me);
+        let weak = Rc::downgrade(self);
         let listener = Closure::<dyn FnMut()>::new(move || {
-            if let Some(inner) = weak.upgrade() {
-                inner.cancel();
+            if let Some(sub) = weak.upgrade() {
+                sub.cancel();
             }
         });
-        let added =
-            signal.add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref());
-        if added.is_ok() {
-            *self.abort_listener.borrow_mut() = Some(listener);
-        }
-    }
-
-    /// Lets go of the signal once the watch is over, so a long-lived signal holds nothing of it.
-    fn detach(&self) {
-        if let (Some(signal), Some(listener)) =
-            (&self.hooks.signal, self.abort_listener.borrow_mut().take())
+        if signal
+            .add_event_listener_with_callback("abort", listener.as_ref().unchecked_ref())
+            .is_ok()
         {
-            let f: &Function = listener.as_ref().unchecked_ref();
-            let _ = signal.remove_event_listener_with_callback("abort", f);
+            *self.abort_listener.borrow_mut() = Some(listener);
         }
     }
 }

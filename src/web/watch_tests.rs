@@ -89,3 +89,13 @@ async fn bad_options_are_type_errors() {
 async fn done_settles_exactly_once() {
     scenario("doneSettlesOnce").await;
 }
+
+#[wasm_bindgen_test]
+async fn create_update_refresh_start_a_job_and_watch_it() {
+    scenario("startJobs").await;
+}
+
+#[wasm_bindgen_test]
+async fn watches_of_one_job_share_one_poll_stream() {
+    scenario("sharedStream").await;
+}

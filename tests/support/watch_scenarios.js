@@ -333,6 +333,64 @@ const scenarios = {
     const o = await t.w.done;
     assert(o.status === "timed-out" && o.elapsedMs >= 100 && o.job.id === "j1", "timed-out", o);
   },
+
+  async startJobs() {
+    let posted = null;
+    const s = script([(url, init) => {
+      posted = { url, init };
+      return Promise.resolve(new Response(JSON.stringify({ type: "job", id: "j1", links: { self: JOB } }), { status: 202 }));
+    }, RUNNING, SUCCESS]);
+    const steps = [];
+    const w = api.createConnection("u1", { loginId: "gavin", password: "p\"w", institution: { id: "AU00000" } },
+      { token: TOKEN, fetch: s.fetch, apiBase: ORIGIN, onStep: (e) => steps.push(e), ...FAST });
+    assert(w.save() === "", "nothing to save before the job is known");
+    const o = await w.done;
+    assert(o.status === "success", "created and watched to the end", o);
+    assert(posted.url === `${ORIGIN}/users/u1/connections` && posted.init.method === "POST", "POST to connections", posted.url);
+    assert(JSON.parse(posted.init.body).loginId === "gavin" && JSON.parse(posted.init.body).institution.id === "AU00000", "body", posted.init.body);
+    assert(posted.init.headers["Content-Type"] === "application/json", "JSON body");
+    assert(s.calls[1].url === JOB, "then polls the job", s.calls[1].url);
+    assert(steps.length === 6, "every step reported", steps.length);
+    const refused = script([[400, JSON.stringify({ type: "list", data: [{ type: "error", code: "institution-not-found" }] })]]);
+    const bad = api.createConnection("u1", { loginId: "a", password: "b", institution: { id: "XX" } }, { token: TOKEN, fetch: refused.fetch, apiBase: ORIGIN });
+    const o2 = await bad.done;
+    assert(o2.status === "error" && o2.error.httpStatus === 400 && o2.advice.action === "choose-another-institution", "refused start", o2);
+    for (const [name, call] of [
+      ["missing password", () => api.createConnection("u1", { loginId: "a", institution: { id: "AU00000" } }, { token: TOKEN })],
+      ["empty user id", () => api.refreshConnection("", "c1", { token: TOKEN })],
+      ["bad apiBase", () => api.refreshConnection("u1", "c1", { token: TOKEN, apiBase: "http://example.com" })],
+    ]) {
+      let threw = null;
+      try { call(); } catch (e) { threw = e; }
+      assert(threw instanceof TypeError, `${name} throws a TypeError`, String(threw));
+    }
+  },
+
+  async sharedStream() {
+    const first = watch([RUNNING, ACCOUNTS, ACCOUNTS, ACCOUNTS, SUCCESS], { intervalMs: 40, maxIntervalMs: 40 });
+    await sleep(10);
+    const joinedProgress = [];
+    const other = script([SUCCESS]);
+    const second = api.watchJob(JOB, { token: TOKEN, fetch: other.fetch, onProgress: (p) => joinedProgress.push(p) });
+    const [a, b] = await Promise.all([first.w.done, second.done]);
+    assert(a.status === "success" && b.status === "success", "both watches end", [a.status, b.status]);
+    assert(other.calls.length === 0, "the second watch polled nothing of its own", other.calls.length);
+    assert(joinedProgress.length >= 2 && joinedProgress[0].job.id === "j1", "the joiner got the current progress first", joinedProgress.length);
+    // A refresh answered 200 with the running job joins the watch already following it.
+    const running = watch([ACCOUNTS, ACCOUNTS, ACCOUNTS, SUCCESS], { intervalMs: 40, maxIntervalMs: 40 });
+    await sleep(10);
+    const dup = script([[200, ACCOUNTS], SUCCESS]);
+    const again = api.refreshConnection("u1", "c1", { token: TOKEN, fetch: dup.fetch, apiBase: ORIGIN });
+    const [c, d] = await Promise.all([running.w.done, again.done]);
+    assert(c.status === "success" && d.status === "success", "both end", [c.status, d.status]);
+    assert(dup.calls.length === 1 && dup.calls[0].init.method === "POST", "only the POST; no second poll loop", dup.calls.map((x) => x.url));
+    // Cancelling one watch leaves the other going.
+    const x = watch([RUNNING, RUNNING, SUCCESS], { intervalMs: 30, maxIntervalMs: 30 });
+    const y = api.watchJob(JOB, { token: TOKEN });
+    y.cancel();
+    assert((await y.done).status === "cancelled", "the cancelled one");
+    assert((await x.w.done).status === "success", "the other goes on");
+  },
 };
 
 /** Runs one scenario by name. */
