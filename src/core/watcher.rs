@@ -37,7 +37,7 @@ pub struct WatchConfig {
     pub has_token: bool,
     /// A fresh token can be asked for after a 401.
     pub can_refresh_token: bool,
-    /// Earlier consecutive `service-unavailable` jobs of this connection.
+    /// Jobs of this connection that already failed with `service-unavailable`, in a row.
     pub attempt: Option<u32>,
     pub timing: Timing,
     pub catalogue: Catalogue,

@@ -58,7 +58,7 @@ pub(crate) fn read(
         institution_id: opt_string(o, "institutionId", "options")?,
         has_token: token.is_some(),
         can_refresh_token: get_token.is_some(),
-        attempt: whole(o, "attempt")?.map(|n| n.min(u64::from(u32::MAX)) as u32),
+        attempt: whole(o, "previousFailures")?.map(|n| n.min(u64::from(u32::MAX)) as u32),
         timing: timing(o)?,
         catalogue: catalogue_from_js(o, "options")?,
     };

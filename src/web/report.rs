@@ -46,11 +46,7 @@ fn mfa_to_js(m: &MfaChallenge) -> JsValue {
         .str("method", m.method.as_str())
         .set("prompts", str_array(&m.prompts))
         .opt_str("description", m.description.as_deref())
-        .set(
-            "expiresAt",
-            m.expires_at
-                .map_or(JsValue::NULL, |t| JsValue::from_f64(t as f64)),
-        )
+        .opt_u64("expiresAt", m.expires_at)
         .build()
 }
 

@@ -329,7 +329,24 @@ export interface WatchOptions {
   requestTimeoutMs?: number;
   /** Network errors, 5xx answers or bad bodies in a row before giving up (default 5). */
   maxConsecutiveErrors?: number;
-  /** Consecutive jobs of this connection that failed with `service-unavailable`, this one included. */
-  attempt?: number;
+  /** How many jobs of this connection in a row already failed with `service-unavailable`
+   *  before this one (from the third, the advice is to contact support). */
+  previousFailures?: number;
+}
+
+/** What the user typed into their bank's sign-in form. */
+export interface Credentials {
+  loginId: string;
+  password: string;
+  securityCode?: string;
+  secondaryLoginId?: string;
+  /** The institution, e.g. `{ id: "AU00000" }`. */
+  institution: { id: string };
+}
+
+/** Options of `createConnection`, `updateConnection` and `refreshConnection`. */
+export interface StartOptions extends WatchOptions {
+  /** The Basiq API to call (default `https://au-api.basiq.io`). */
+  apiBase?: string;
 }
 "#;
