@@ -12,6 +12,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg
 
 .PHONY: test build demo setup
+.DEFAULT_GOAL := build
 
 setup:
 	scripts/setup
