@@ -1,0 +1,146 @@
+// Talking to the partner backend (for tokens) and to the Basiq API (for institutions).
+// The page never holds an API key: the backend mints a short-lived CLIENT_ACCESS token for one user.
+
+import { config } from "./config.js";
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Answers worth asking again: the server or the network had a moment. */
+const TRANSIENT = new Set([429, 500, 502, 503, 504]);
+
+/**
+ * Tokens for one end user. `session.userId` is filled in by the backend's first answer (the
+ * backend creates the user) and kept by the caller so a reload stays the same user.
+ */
+export class Tokens {
+  constructor(session) {
+    this.session = session;
+    this.current = null; // { token, expiresAt }
+  }
+
+  /** A token from the partner backend, minted now. */
+  async mint() {
+    const body = this.session.userId ? { userId: this.session.userId } : {};
+    const answer = await request(config.tokenUrl, {
+      method: "POST",
+      headers: { "Content-Type": "application/json" },
+      body: JSON.stringify(body),
+    });
+    const token = answer?.access_token;
+    if (typeof token !== "string" || !token) throw new Error("the token endpoint gave no access_token");
+    if (typeof answer.userId === "string" && answer.userId) this.session.userId = answer.userId;
+    const lifetimeMs = Number(answer.expires_in) > 0 ? Number(answer.expires_in) * 1000 : 600_000;
+    this.current = { token, expiresAt: Date.now() + lifetimeMs * 0.9 };
+    return token;
+  }
+
+  /** The current token, minted when there is none or it is about to expire. */
+  async get() {
+    if (this.current && Date.now() < this.current.expiresAt) return this.current.token;
+    return this.mint();
+  }
+
+  /**
+   * For `getToken`: basiq-jobs calls it first and again after a 401, so every call mints a fresh
+   * token (the one it had was refused).
+   */
+  provider() {
+    return () => this.mint();
+  }
+}
+
+/**
+ * fetch + JSON, asking again (with back-off) after network errors, bad bodies and 429/5xx, and
+ * with a fresh token after one 401. Throws an Error with `status` for other answers.
+ */
+export async function request(url, init = {}, { tokens = null, attempts = 4 } = {}) {
+  let refreshed = false;
+  for (let attempt = 1; ; attempt++) {
+    const headers = { ...(init.headers ?? {}) };
+    if (tokens) headers.Authorization = `Bearer ${await tokens.get()}`;
+    let status = 0;
+    let retryAfterMs = 0;
+    try {
+      const response = await fetch(url, { ...init, headers, cache: "no-store" });
+      status = response.status;
+      retryAfterMs = Math.min(10_000, 1000 * (Number(response.headers.get("Retry-After")) || 0));
+      if (status === 401 && tokens && !refreshed) {
+        refreshed = true;
+        await tokens.mint();
+        attempt--;
+        continue;
+      }
+      if (response.ok) return await response.json();
+      if (!TRANSIENT.has(status)) {
+        const error = new Error(`${init.method ?? "GET"} ${new URL(url).pathname} answered ${status}`);
+        error.status = status;
+        throw error;
+      }
+    } catch (e) {
+      if (e.status) throw e;
+      // A network error or a body that is not JSON: worth another try.
+    }
+    if (attempt >= attempts) {
+      const error = new Error(`${init.method ?? "GET"} ${new URL(url).pathname} failed ${attempts} times`);
+      error.status = status;
+      throw error;
+    }
+    await sleep(Math.max(retryAfterMs, 300 * 2 ** (attempt - 1)));
+  }
+}
+
+/**
+ * The institutions to offer: `{id, name, shortName, logo, status, averageMs}` from `/connectors`.
+ */
+export async function loadInstitutions(tokens) {
+  const list = await request(`${config.api}/connectors`, { headers: { "basiq-version": "3.0" } }, { tokens, attempts: 6 });
+  const data = Array.isArray(list?.data) ? list.data : [];
+  const all = data
+    .filter((c) => c && typeof c.id === "string")
+    .map((c) => ({
+      id: c.id,
+      name: String(c.institution?.name ?? c.id),
+      shortName: String(c.institution?.shortName ?? c.institution?.name ?? c.id),
+      logo: safeImage(c.institution?.logo),
+      status: typeof c.status === "string" ? c.status : "operational",
+      averageMs: Number(c.stats?.averageDurationMs?.total) || undefined,
+    }));
+  if (!config.institutions.length) return all;
+  return config.institutions.map((id) => all.find((c) => c.id === id)).filter(Boolean);
+}
+
+/** The institution's current status, or null when it cannot be read. */
+export async function institutionStatus(tokens, id) {
+  const filter = encodeURIComponent(`connector.id.eq('${id}')`);
+  try {
+    const list = await request(`${config.api}/connectors?filter=${filter}`, { headers: { "basiq-version": "3.0" } }, { tokens });
+    const found = (list?.data ?? []).find((c) => c?.id === id);
+    return typeof found?.status === "string" ? found.status : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Only http(s) image URLs are used; anything else (javascript:, data: …) is dropped. */
+function safeImage(url) {
+  if (typeof url !== "string") return "";
+  try {
+    const parsed = new URL(url, config.api);
+    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : "";
+  } catch {
+    return "";
+  }
+}
+
+/** Plain-English institution status. */
+export function statusText(status) {
+  return (
+    {
+      operational: "Operational",
+      "degraded-performance": "Slower than usual",
+      "partial-outage": "Partial outage",
+      "major-outage": "Major outage",
+      "under-maintenance": "Under maintenance",
+    }[status] ?? "Status unknown"
+  );
+}
