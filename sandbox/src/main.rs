@@ -73,8 +73,11 @@ async fn run(config: Config) -> ExitCode {
         .public_url
         .clone()
         .unwrap_or_else(|| format!("http://127.0.0.1:{port}"));
+    let app_url = public_url.clone();
     let app = Arc::new(App::new(&config, public_url));
     let router = app::router(app, &config.www, &config.pkg);
+    // Registered before the port is announced, so a signal right after it is handled.
+    let shutdown = shutdown_signal();
     let mut stdout = std::io::stdout().lock();
     if writeln!(stdout, "listening on http://127.0.0.1:{port}")
         .and_then(|()| stdout.flush())
@@ -84,32 +87,59 @@ async fn run(config: Config) -> ExitCode {
         return ExitCode::FAILURE;
     }
     drop(stdout);
-    server::serve(listener, router, shutdown_signal()).await;
+    server::log_message(&format!(
+        "basiq-sandbox: speed {}x, chaos {}, seed {}, public url {}",
+        config.speed, config.chaos, config.seed, app_url
+    ));
+    for (flag, dir) in [("--www", &config.www), ("--pkg", &config.pkg)] {
+        if !dir.is_dir() {
+            server::log_message(&format!(
+                "basiq-sandbox: {flag} {} is not a directory; its files will answer 404",
+                dir.display()
+            ));
+        }
+    }
+    server::serve(listener, router, shutdown).await;
     server::log_message("shut down");
     ExitCode::SUCCESS
 }
 
-/// Completes on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let interrupt = async {
+/// Listens for Ctrl-C and SIGTERM from the moment it is called; the future completes on either.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{signal, SignalKind};
+    let interrupt = signal(SignalKind::interrupt());
+    let terminate = signal(SignalKind::terminate());
+    async move {
+        let interrupt = async {
+            match interrupt {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        let terminate = async {
+            match terminate {
+                Ok(mut s) => {
+                    s.recv().await;
+                }
+                Err(_) => std::future::pending::<()>().await,
+            }
+        };
+        tokio::select! {
+            () = interrupt => {}
+            () = terminate => {}
+        }
+    }
+}
+
+/// Completes on Ctrl-C.
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = terminate => {}
     }
 }

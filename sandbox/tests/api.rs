@@ -422,18 +422,29 @@ fn public_url_sets_the_origin_of_absolute_links() {
 }
 
 #[test]
-fn sigterm_shuts_the_server_down_cleanly() {
+fn sigterm_and_sigint_shut_the_server_down_cleanly() {
+    let signal = |sb: &Sandbox, name: &str| {
+        let sent = std::process::Command::new("kill")
+            .args([name, &sb.pid().to_string()])
+            .status()
+            .expect("run kill");
+        assert!(sent.success());
+    };
     let mut sb = Sandbox::start(&[]);
     let (_, token) = sb.client();
     assert_eq!(sb.get("/connectors", &token).status, 200);
-    let killed = std::process::Command::new("kill")
-        .args(["-TERM", &sb.pid().to_string()])
-        .status()
-        .expect("run kill");
-    assert!(killed.success());
+    signal(&sb, "-TERM");
     let status = sb
         .wait_exit(Duration::from_secs(5))
         .expect("exits after SIGTERM");
+    assert!(status.success(), "clean exit, got {status:?}");
+
+    // Right after the port is announced, the handlers are already in place.
+    let mut sb = Sandbox::start(&[]);
+    signal(&sb, "-INT");
+    let status = sb
+        .wait_exit(Duration::from_secs(5))
+        .expect("exits after SIGINT");
     assert!(status.success(), "clean exit, got {status:?}");
 }
 
