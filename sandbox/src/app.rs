@@ -45,7 +45,7 @@ impl App {
             public_url,
             partner_id: ids.uuid(),
             application_id: ids.uuid(),
-            store: Mutex::new(Store::new(config.seed)),
+            store: Mutex::new(Store::new(config.seed, run_salt())),
             stats: Mutex::new(Stats::default()),
             chaos: Mutex::new(Chaos::new(config.chaos, config.seed)),
         }
@@ -79,6 +79,14 @@ impl App {
             application_id: &self.application_id,
         }
     }
+}
+
+/// Something different for every run, so ids and tokens never repeat across restarts.
+fn run_salt() -> u64 {
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_nanos() as u64);
+    nanos ^ u64::from(std::process::id()).rotate_left(32)
 }
 
 /// The whole site: the API (counted, with chaos), the control endpoints, and static files.

@@ -36,14 +36,14 @@ struct ClientTokenRequest {
     user_id: Option<String>,
 }
 
-/// `POST /sandbox/client-token`: what a partner backend does: a user (new unless given) and a
-/// CLIENT_ACCESS token for it.
+/// `POST /sandbox/client-token`: what a partner backend does: a CLIENT_ACCESS token for the given
+/// user (created if the sandbox does not know it yet, e.g. after a restart) or for a new user.
 async fn client_token(State(app): State<Arc<App>>, body: Bytes) -> ControlResult {
     let request: ClientTokenRequest = optional_json_body(&body)?;
     let now = app.now();
     let mut store = app.store();
     let user_id = match request.user_id {
-        Some(id) => store.user(&id)?.id.clone(),
+        Some(id) => store.user_or_create(&id)?.id.clone(),
         None => store.create_user(None, None).id,
     };
     let token = store.mint_token(

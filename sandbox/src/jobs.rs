@@ -302,6 +302,12 @@ impl Job {
         }
     }
 
+    /// The planned duration of each step, in order.
+    #[cfg(test)]
+    pub fn plan_durations(&self) -> Vec<Millis> {
+        self.plan.iter().map(|p| p.duration_ms).collect()
+    }
+
     /// The status of each step, in order.
     #[cfg(test)]
     pub fn statuses(&self) -> Vec<(&'static str, Status)> {

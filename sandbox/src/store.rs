@@ -82,8 +82,9 @@ pub struct Store {
 }
 
 impl Store {
-    /// An empty world whose ids and step durations follow `seed`.
-    pub fn new(seed: u64) -> Self {
+    /// An empty world: step durations follow `seed`; ids and tokens follow `seed` and `salt`
+    /// (pass something unique per run, so ids never repeat across restarts).
+    pub fn new(seed: u64, salt: u64) -> Self {
         Store {
             users: HashMap::new(),
             tokens: Tokens::default(),
@@ -92,7 +93,7 @@ impl Store {
             jobs: HashMap::new(),
             job_order: Vec::new(),
             connectors: catalogue(),
-            ids: Rng::stream(seed, 1),
+            ids: Rng::stream(seed ^ salt, 1),
             timings: Rng::stream(seed, 2),
         }
     }
@@ -106,6 +107,26 @@ impl Store {
         };
         self.users.insert(user.id.clone(), user.clone());
         user
+    }
+
+    /// The user with this id, created (with no email or mobile) when it does not exist yet.
+    pub fn user_or_create(&mut self, id: &str) -> Result<&User, ApiError> {
+        let valid = !id.is_empty()
+            && id.len() <= 64
+            && id
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        if !valid {
+            return Err(ApiError::invalid(
+                "userId must be 1-64 letters, digits, '-' or '_'.",
+            ));
+        }
+        let user = self.users.entry(id.to_owned()).or_insert_with(|| User {
+            id: id.to_owned(),
+            email: String::new(),
+            mobile: String::new(),
+        });
+        Ok(user)
     }
 
     /// A user, or 404.
@@ -457,7 +478,7 @@ mod tests {
 
     #[test]
     fn create_twice_while_running_gives_the_same_job() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
             .create_connection(&u, "AU00000", creds("x", "y"), T0)
@@ -484,7 +505,7 @@ mod tests {
 
     #[test]
     fn refresh_returns_the_unfinished_job() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
             .create_connection(&u, "AU00000", creds("x", "y"), T0)
@@ -506,7 +527,7 @@ mod tests {
 
     #[test]
     fn update_with_jian_yang_stays_unfinished_in_the_retry_queue() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
             .create_connection(&u, "AU00000", creds("jianYang", "x"), T0)
@@ -534,7 +555,7 @@ mod tests {
 
     #[test]
     fn status_change_applies_from_the_moment_it_happens() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
             .create_connection(&u, "AU00001", creds("x", "y"), T0)
@@ -558,7 +579,7 @@ mod tests {
 
     #[test]
     fn jobs_disappear_after_7_days() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
             .create_connection(&u, "AU00000", creds("x", "y"), T0)
@@ -571,7 +592,7 @@ mod tests {
 
     #[test]
     fn lists_jobs_newest_first_and_filters_by_connection() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
             .create_connection(&u, "AU00000", creds("a", "y"), T0)
@@ -597,8 +618,44 @@ mod tests {
     }
 
     #[test]
+    fn user_or_create_keeps_existing_users_and_checks_ids() {
+        let mut s = Store::new(1, 0);
+        let u = s.create_user(Some("a@b.c".into()), None).id;
+        assert_eq!(s.user_or_create(&u).unwrap().email, "a@b.c");
+        assert_eq!(
+            s.user_or_create("partner-user_7").unwrap().id,
+            "partner-user_7"
+        );
+        assert!(s.user("partner-user_7").is_ok());
+        for bad in ["", "a/b", "a b", &"x".repeat(65)] {
+            assert_eq!(
+                s.user_or_create(bad).unwrap_err().code,
+                "parameter-not-valid"
+            );
+        }
+    }
+
+    #[test]
+    fn ids_differ_between_salts_but_durations_do_not() {
+        let mut a = Store::new(1, 10);
+        let mut b = Store::new(1, 11);
+        let (ua, ub) = (a.create_user(None, None).id, b.create_user(None, None).id);
+        assert_ne!(ua, ub);
+        let ja = a
+            .create_connection(&ua, "AU00000", creds("x", "y"), T0)
+            .unwrap();
+        let jb = b
+            .create_connection(&ub, "AU00000", creds("x", "y"), T0)
+            .unwrap();
+        assert_eq!(
+            a.jobs[ja.job_id()].plan_durations(),
+            b.jobs[jb.job_id()].plan_durations()
+        );
+    }
+
+    #[test]
     fn bad_creation_requests_are_refused() {
-        let mut s = Store::new(1);
+        let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         assert_eq!(
             s.create_connection(&u, "AU12345", creds("a", "b"), T0)

@@ -44,6 +44,20 @@ fn token_endpoint_mints_bearer_tokens_for_both_scopes() {
     sb.post("/users", &client, &json!({}))
         .assert_error(403, "forbidden-access");
 
+    // The control endpoint acts as a partner backend: it knows users the sandbox has not seen.
+    let minted = sb.control("/sandbox/client-token", &json!({"userId": "partner-42"}));
+    assert_eq!(minted.status, 200);
+    let minted = minted.json();
+    assert_eq!(minted["userId"], "partner-42");
+    assert_eq!(minted["token_type"], "Bearer");
+    assert_eq!(minted["expires_in"], 3600);
+    let partner = str_of(&minted["access_token"]);
+    assert_eq!(sb.get("/users/partner-42/jobs", &partner).status, 200);
+    sb.get(&format!("/users/{id}/jobs"), &partner)
+        .assert_error(403, "forbidden-access");
+    sb.control("/sandbox/client-token", &json!({"userId": "a/b"}))
+        .assert_error(400, "parameter-not-valid");
+
     // No Basic key, or a bad scope.
     let form = [("Content-Type", "application/x-www-form-urlencoded")];
     sb.request("POST", "/token", &form, b"scope=SERVER_ACCESS")
