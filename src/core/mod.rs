@@ -4,6 +4,7 @@ pub mod connector;
 pub mod datetime;
 pub mod events;
 pub mod job;
+pub mod json_out;
 pub mod messages;
 pub mod policy;
 pub mod saved;

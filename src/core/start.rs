@@ -1,6 +1,8 @@
 //! Starting jobs: the create, update and refresh requests, and reading what they answer.
 
-use miniserde::json::{self, Object, Value};
+use miniserde::json::Value;
+
+use super::json_out::JsonObject;
 
 use super::job::{job_from_value, parse_json, str_of, Job};
 use super::url::Origin;
@@ -30,22 +32,16 @@ pub struct Credentials {
 
 impl Credentials {
     fn to_json(&self) -> String {
-        let mut o = Object::new();
-        let mut put = |k: &str, v: &Option<String>| {
-            if let Some(v) = v {
-                o.insert(k.to_string(), Value::String(v.clone()));
-            }
-        };
-        put("loginId", &self.login_id);
-        put("password", &self.password);
-        put("securityCode", &self.security_code);
-        put("secondaryLoginId", &self.secondary_login_id);
-        if let Some(id) = &self.institution_id {
-            let mut inst = Object::new();
-            inst.insert("id".into(), Value::String(id.clone()));
-            o.insert("institution".into(), Value::Object(inst));
+        let body = JsonObject::new()
+            .opt_string("loginId", self.login_id.as_deref())
+            .opt_string("password", self.password.as_deref())
+            .opt_string("securityCode", self.security_code.as_deref())
+            .opt_string("secondaryLoginId", self.secondary_login_id.as_deref());
+        match &self.institution_id {
+            Some(id) => body.object("institution", JsonObject::new().string("id", id)),
+            None => body,
         }
-        json::to_string(&Value::Object(o))
+        .finish()
     }
 }
 
@@ -203,7 +199,7 @@ mod tests {
         assert_eq!(c.url, "http://127.0.0.1:8080/users/u1/connections");
         assert_eq!(
             c.body.as_deref(),
-            Some(r#"{"institution":{"id":"AU00000"},"loginId":"bighead","password":"pa\"ss"}"#)
+            Some(r#"{"loginId":"bighead","password":"pa\"ss","institution":{"id":"AU00000"}}"#)
         );
         let u = update_connection(DEFAULT_API_BASE, "u1", "c 1/..", &creds()).unwrap();
         assert_eq!(

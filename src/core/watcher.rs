@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use miniserde::json::{self, Array, Object, Value};
+use miniserde::json::Value;
 
 use super::advice::{
     describe_failure, Action as AdviceAction, ConnectorStatus, FailureAdvice, FailureContext,
@@ -15,6 +15,7 @@ use super::connector::{connectors_path, parse_connector, Connector};
 use super::datetime::rfc3339_ms;
 use super::events::{ErrorKind, Event, MfaChallenge, Outcome, Progress, StepEvent, WatchError};
 use super::job::{api_error_code, parse_job, parse_json, Failure, Job, StepStatus};
+use super::json_out::JsonObject;
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
 use super::start::{read_started, StartJob, Started};
@@ -427,9 +428,7 @@ impl Watcher {
                 message,
             });
         }
-        let list: Array = answers.iter().map(|a| Value::String(a.clone())).collect();
-        let mut body = Object::new();
-        body.insert("mfa-response".into(), Value::Array(list));
+        let body = JsonObject::new().strings("mfa-response", answers).finish();
         let url = mfa.response_url.clone();
         let id = self.next_id;
         self.next_id += 1;
@@ -438,7 +437,7 @@ impl Watcher {
             purpose: Purpose::Mfa,
             method: Method::Post,
             with_token: self.origin.owns(&url),
-            body: Some(json::to_string(&Value::Object(body))),
+            body: Some(body),
             url,
             timeout_ms: self.cfg.timing.request_timeout_ms,
         })

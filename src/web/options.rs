@@ -39,7 +39,7 @@ pub(crate) fn read(
     let operation = match opt_string(o, "operation", "options")? {
         None => Operation::Create,
         Some(s) => Operation::from_str_opt(&s).ok_or_else(|| {
-            format!("options.operation must be \"create\", \"refresh\" or \"update\", not {s:?}")
+            format!("options.operation must be \"create\", \"refresh\" or \"update\", not \"{s}\"")
         })?,
     };
     let signal = match field(o, "signal") {

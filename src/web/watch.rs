@@ -4,7 +4,6 @@
 //! watches of one job in a page never poll twice.
 
 use std::cell::{Cell, RefCell};
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Promise, Reflect};
@@ -21,8 +20,8 @@ use crate::core::events::{Event, Outcome};
 use crate::core::watcher::{Action, MfaError, Response, WatchConfig, Watcher};
 
 thread_local! {
-    /// The live poll loops of this page, by job URL.
-    static STREAMS: RefCell<HashMap<String, Weak<Stream>>> = RefCell::new(HashMap::new());
+    /// The live poll loops of this page, by job URL (a handful at most, so a list will do).
+    static STREAMS: RefCell<Vec<(String, Weak<Stream>)>> = const { RefCell::new(Vec::new()) };
 }
 
 /// One job's poll loop: the core's state machine and what it needs to reach the API.
@@ -177,7 +176,12 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
 /// The running stream for a job URL, if there is one.
 fn live_stream(url: &str) -> Option<Rc<Stream>> {
     STREAMS
-        .with(|m| m.borrow().get(url).and_then(Weak::upgrade))
+        .with(|m| {
+            m.borrow()
+                .iter()
+                .find(|(u, _)| u == url)
+                .and_then(|(_, s)| s.upgrade())
+        })
         .filter(|s| s.with(|w| w.outcome().is_none()).unwrap_or(false))
 }
 
@@ -240,7 +244,11 @@ impl Stream {
     /// Registers this stream under its job URL, once known.
     fn claim(self: &Rc<Self>) {
         if let Some(url) = self.with(|w| w.job_url().map(str::to_string)).flatten() {
-            STREAMS.with(|m| m.borrow_mut().insert(url.clone(), Rc::downgrade(self)));
+            STREAMS.with(|m| {
+                let mut m = m.borrow_mut();
+                m.retain(|(u, s)| *u != url && s.strong_count() > 0);
+                m.push((url.clone(), Rc::downgrade(self)));
+            });
             *self.key.borrow_mut() = Some(url);
         }
     }
@@ -267,7 +275,7 @@ impl Stream {
 
     fn release(&self) {
         if let Some(url) = self.key.borrow_mut().take() {
-            STREAMS.with(|m| m.borrow_mut().remove(&url));
+            STREAMS.with(|m| m.borrow_mut().retain(|(u, _)| *u != url));
         }
     }
 

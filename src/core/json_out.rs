@@ -1,0 +1,109 @@
+//! Writing the few small JSON bodies this module sends, without a general serializer.
+
+/// A JSON object under construction, written straight to text.
+#[derive(Debug, Default)]
+pub struct JsonObject(String);
+
+impl JsonObject {
+    /// An empty object.
+    pub fn new() -> Self {
+        Self(String::from("{"))
+    }
+
+    /// Adds `"key": "value"`.
+    pub fn string(self, key: &str, value: &str) -> Self {
+        let mut s = self.key(key);
+        quote(&mut s.0, value);
+        s
+    }
+
+    /// Adds `"key": "value"` when there is a value.
+    pub fn opt_string(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.string(key, v),
+            None => self,
+        }
+    }
+
+    /// Adds `"key": ["a", "b"]`.
+    pub fn strings(self, key: &str, values: &[String]) -> Self {
+        let mut s = self.key(key);
+        s.0.push('[');
+        for (i, v) in values.iter().enumerate() {
+            if i > 0 {
+                s.0.push(',');
+            }
+            quote(&mut s.0, v);
+        }
+        s.0.push(']');
+        s
+    }
+
+    /// Adds `"key": {…}`.
+    pub fn object(self, key: &str, value: JsonObject) -> Self {
+        let mut s = self.key(key);
+        s.0.push_str(&value.finish());
+        s
+    }
+
+    /// The finished text.
+    pub fn finish(mut self) -> String {
+        self.0.push('}');
+        self.0
+    }
+
+    fn key(mut self, key: &str) -> Self {
+        if self.0.len() > 1 {
+            self.0.push(',');
+        }
+        quote(&mut self.0, key);
+        self.0.push(':');
+        self
+    }
+}
+
+/// Appends `s` as a JSON string literal.
+fn quote(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => {
+                out.push_str("\\u00");
+                let b = c as usize;
+                out.push(char::from(HEX.get(b >> 4).copied().unwrap_or(b'0')));
+                out.push(char::from(HEX.get(b & 15).copied().unwrap_or(b'0')));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn writes_valid_escaped_json() {
+        let inner = JsonObject::new().string("id", "AU00000");
+        let text = JsonObject::new()
+            .string("a", "q\"b\\s\n\u{1}é")
+            .opt_string("none", None)
+            .strings("list", &["1".into(), "\"".into()])
+            .object("o", inner)
+            .finish();
+        assert_eq!(
+            text,
+            r#"{"a":"q\"b\\s\n\u0001é","list":["1","\""],"o":{"id":"AU00000"}}"#
+        );
+        let back: miniserde::json::Value = miniserde::json::from_str(&text).unwrap();
+        assert!(matches!(back, miniserde::json::Value::Object(_)));
+        assert_eq!(JsonObject::new().finish(), "{}");
+    }
+}
