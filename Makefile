@@ -1,6 +1,7 @@
 # make test   installs what is missing, then runs every check and test
 # make build  builds the npm package into pkg/ (web target)
 # make demo   builds pkg/ and serves the demo and a local Basiq API on http://127.0.0.1:8080
+# make e2e    builds pkg/ and the sandbox, then runs the demo's browser tests (tests/e2e/)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -11,7 +12,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg
 
-.PHONY: test build demo setup
+.PHONY: test build demo setup e2e
 .DEFAULT_GOAL := build
 
 setup:
@@ -25,6 +26,7 @@ test: setup
 	wasm-pack test --headless --chrome
 	$(WASM_PACK_BUILD)
 	scripts/size-guard
+	$(E2E)
 
 build: setup
 	$(WASM_PACK_BUILD)
@@ -32,4 +34,12 @@ build: setup
 
 demo: setup
 	$(WASM_PACK_BUILD)
+	cargo build --release -p sandbox
+	@echo "basiq-jobs demo: open http://127.0.0.1:8080 in a browser (Ctrl-C stops it)"
 	cargo run --release -p sandbox -- --port 8080
+
+# The demo's browser tests: Chromium against a real sandbox the tests start (pkg/ must be built).
+E2E := cargo build --release -p sandbox && node --test --test-timeout=120000 tests/e2e/
+
+e2e: build
+	$(E2E)

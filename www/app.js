@@ -420,10 +420,16 @@ function renderBar() {
   if (job?.notice) eta = "Waiting for your bank";
   else if (job?.mfa) eta = "Waiting for your answer";
   else if (fraction >= 1) eta = "Finishing up…";
-  else if (typeof job?.etaMs === "number" && job.etaMs > 0) eta = `About ${duration(job.etaMs).replace(/^about /, "")} left`;
+  else if (typeof job?.etaMs === "number" && job.etaMs > 0) eta = timeLeft(job.etaMs);
   else eta = done === 0 ? "Starting…" : "Working on it…";
   $("progress-eta").textContent = eta;
   bar.setAttribute("aria-valuetext", `${done} of ${steps.length} steps done. ${eta}`);
+}
+
+/** "A few seconds left", "About 20 seconds left", "About 2 minutes left". */
+function timeLeft(ms) {
+  const text = duration(ms);
+  return `${text.charAt(0).toUpperCase()}${text.slice(1)} left`;
 }
 
 function renderNotice() {
