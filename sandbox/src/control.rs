@@ -12,9 +12,9 @@ use serde::Deserialize;
 use serde_json::json;
 
 use crate::app::App;
-use crate::auth::{Scope, TOKEN_LIFETIME_MS};
+use crate::auth::Scope;
 use crate::errors::ApiError;
-use crate::routes::{json_body, optional_json_body};
+use crate::routes::{json_body, optional_json_body, TokenBody};
 
 /// The control routes.
 pub fn router() -> Router<Arc<App>> {
@@ -52,13 +52,7 @@ async fn client_token(State(app): State<Arc<App>>, body: Bytes) -> ControlResult
         },
         now,
     );
-    Ok(Json(json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": TOKEN_LIFETIME_MS / 1000,
-        "userId": user_id,
-    }))
-    .into_response())
+    Ok(Json(TokenBody::new(token, Some(user_id))).into_response())
 }
 
 #[derive(Debug, Deserialize)]

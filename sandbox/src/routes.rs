@@ -10,11 +10,11 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde::de::DeserializeOwned;
-use serde::Deserialize;
-use serde_json::json;
+use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 use crate::auth::{self, Scope, TOKEN_LIFETIME_MS};
+use crate::connectors::SelfLink;
 use crate::errors::ApiError;
 use crate::filter;
 use crate::scenarios::Credentials;
@@ -113,12 +113,7 @@ async fn token(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> 
         }
     };
     let token = store.mint_token(scope, now);
-    Ok(Json(json!({
-        "access_token": token,
-        "token_type": "Bearer",
-        "expires_in": TOKEN_LIFETIME_MS / 1000,
-    }))
-    .into_response())
+    Ok(Json(TokenBody::new(token, None)).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -132,13 +127,15 @@ async fn create_user(State(app): State<Arc<App>>, headers: HeaderMap, body: Byte
     authenticate(&app, &headers)?.require_server()?;
     let new: NewUser = optional_json_body(&body)?;
     let user = app.store().create_user(new.email, new.mobile);
-    let body = json!({
-        "type": "user",
-        "id": user.id,
-        "email": user.email,
-        "mobile": user.mobile,
-        "links": {"self": format!("{}/users/{}", app.public_url, user.id)},
-    });
+    let body = UserBody {
+        kind: "user",
+        links: SelfLink {
+            self_: format!("{}/users/{}", app.public_url, user.id),
+        },
+        id: user.id,
+        email: user.email,
+        mobile: user.mobile,
+    };
     Ok((StatusCode::CREATED, Json(body)).into_response())
 }
 
@@ -243,11 +240,7 @@ async fn refresh_all(
                 .render_ref(&app.public_url),
         );
     }
-    Ok((
-        StatusCode::ACCEPTED,
-        Json(json!({"type": "list", "data": data})),
-    )
-        .into_response())
+    Ok((StatusCode::ACCEPTED, Json(ListBody::new(data, None))).into_response())
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -285,13 +278,7 @@ async fn list_jobs(
     let mut store = app.store();
     let jobs = store.jobs_of(&user, connection.as_deref(), now)?;
     let data: Vec<_> = jobs.iter().map(|j| j.render(&ctx)).collect();
-    Ok(Json(json!({
-        "type": "list",
-        "data": data,
-        "size": data.len(),
-        "links": {"self": self_url(&app, &uri)},
-    }))
-    .into_response())
+    Ok(Json(ListBody::new(data, Some(self_url(&app, &uri)))).into_response())
 }
 
 /// `GET /jobs/{id}`.
@@ -353,13 +340,7 @@ async fn list_connectors(
         .filter(|c| id.as_deref().is_none_or(|id| c.id == id))
         .map(|c| c.render(&app.public_url))
         .collect();
-    Ok(Json(json!({
-        "type": "list",
-        "data": data,
-        "size": data.len(),
-        "links": {"self": self_url(&app, &uri)},
-    }))
-    .into_response())
+    Ok(Json(ListBody::new(data, Some(self_url(&app, &uri)))).into_response())
 }
 
 /// `GET /connectors/{id}`.
@@ -371,6 +352,62 @@ async fn get_connector(
     authenticate(&app, &headers)?;
     let store = app.store();
     Ok(Json(store.connector(&id)?.render(&app.public_url)).into_response())
+}
+
+/// `{"type":"list","data":[…],"size":n,"links":{"self":…}}`; size and links only on listings.
+#[derive(Debug, Serialize)]
+struct ListBody<T> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    data: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    size: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    links: Option<SelfLink>,
+}
+
+impl<T> ListBody<T> {
+    fn new(data: Vec<T>, self_url: Option<String>) -> Self {
+        ListBody {
+            kind: "list",
+            size: self_url.is_some().then_some(data.len()),
+            links: self_url.map(|self_| SelfLink { self_ }),
+            data,
+        }
+    }
+}
+
+/// `POST /users` answer.
+#[derive(Debug, Serialize)]
+struct UserBody {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    email: String,
+    mobile: String,
+    links: SelfLink,
+}
+
+/// A token answer; `userId` only from `/sandbox/client-token`.
+#[derive(Debug, Serialize)]
+pub struct TokenBody {
+    access_token: String,
+    token_type: &'static str,
+    expires_in: u64,
+    #[serde(rename = "userId", skip_serializing_if = "Option::is_none")]
+    user_id: Option<String>,
+}
+
+impl TokenBody {
+    /// A bearer token that lives [`TOKEN_LIFETIME_MS`].
+    pub fn new(access_token: String, user_id: Option<String>) -> Self {
+        TokenBody {
+            access_token,
+            token_type: "Bearer",
+            expires_in: TOKEN_LIFETIME_MS / 1000,
+            user_id,
+        }
+    }
 }
 
 /// The absolute URL of this request.
