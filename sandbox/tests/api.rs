@@ -462,11 +462,25 @@ fn sigterm_and_sigint_shut_the_server_down_cleanly() {
     assert!(status.success(), "clean exit, got {status:?}");
 }
 
-/// A fresh temporary directory for one test.
-fn tempdir(name: &str) -> std::path::PathBuf {
+/// A fresh temporary directory for one test, removed when dropped.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn join(&self, name: &str) -> std::path::PathBuf {
+        self.0.join(name)
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn tempdir(name: &str) -> TempDir {
     let dir =
         std::env::temp_dir().join(format!("basiq-sandbox-test-{name}-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
-    dir
+    TempDir(dir)
 }
