@@ -14,5 +14,8 @@
 
 pub mod core;
 
+#[cfg(feature = "heap-stats")]
+pub mod heap_stats;
+
 #[cfg(target_arch = "wasm32")]
 mod web;

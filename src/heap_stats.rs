@@ -1,0 +1,67 @@
+//! Live heap bytes, for benchmarks and leak checks (the `heap-stats` feature only).
+//!
+//! In the WebAssembly build, a global allocator wraps the default one and counts the bytes
+//! currently allocated; `liveHeapBytes()` reads the count from JavaScript. Native builds get the
+//! allocator type and the counter, and register the allocator themselves if they want it.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+
+/// The default allocator, counting the bytes it has handed out and not yet taken back.
+pub struct Counting;
+
+// SAFETY: every call is passed unchanged to `System`, which upholds the `GlobalAlloc` contract;
+// the counter only observes sizes.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let ptr = unsafe { System.alloc_zeroed(layout) };
+        if !ptr.is_null() {
+            LIVE.fetch_add(layout.size(), Ordering::Relaxed);
+        }
+        ptr
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        // SAFETY: forwarded with the caller's guarantees.
+        unsafe { System.dealloc(ptr, layout) };
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: forwarded with the caller's guarantees.
+        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        if !new.is_null() {
+            LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+            LIVE.fetch_add(new_size, Ordering::Relaxed);
+        }
+        new
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static GLOBAL: Counting = Counting;
+
+/// Bytes allocated through [`Counting`] and not yet freed.
+pub fn live_heap_bytes() -> usize {
+    LIVE.load(Ordering::Relaxed)
+}
+
+/// Bytes of the Rust heap currently allocated and not yet freed.
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen(js_name = liveHeapBytes)]
+pub fn live_heap_bytes_js() -> f64 {
+    live_heap_bytes() as f64
+}
