@@ -94,6 +94,7 @@ export async function request(url, init = {}, { tokens = null, attempts = 4 } = 
  */
 export async function loadInstitutions(tokens) {
   const list = await request(`${config.api}/connectors`, { headers: { "basiq-version": "3.0" } }, { tokens, attempts: 6 });
+  adoptApiOrigin(list?.links?.self);
   const data = Array.isArray(list?.data) ? list.data : [];
   const all = data
     .filter((c) => c && typeof c.id === "string")
@@ -107,6 +108,27 @@ export async function loadInstitutions(tokens) {
     }));
   if (!config.institutions.length) return all;
   return config.institutions.map((id) => all.find((c) => c.id === id)).filter(Boolean);
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
+/**
+ * The local sandbox names itself by one loopback address (http://127.0.0.1:PORT) in every link;
+ * a page opened as http://localhost:PORT adopts that name, or basiq-jobs would rightly refuse to
+ * send the token to job links on "another" origin. Only ever between loopback addresses, and only
+ * when no API address was configured.
+ */
+export function adoptApiOrigin(selfLink) {
+  if (!config.apiFromPage || typeof selfLink !== "string") return;
+  try {
+    const named = new URL(selfLink);
+    const current = new URL(config.api);
+    if (named.origin !== current.origin && LOOPBACK.has(named.hostname) && LOOPBACK.has(current.hostname)) {
+      config.api = named.origin;
+    }
+  } catch {
+    // Not a URL: keep the configured address.
+  }
 }
 
 /** The institution's current status, or null when it cannot be read. */

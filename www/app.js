@@ -3,7 +3,7 @@
 
 import init, { createConnection, updateConnection, refreshConnection, restoreWatch, stepLabel } from "/pkg/basiq_jobs.js";
 import { config } from "./config.js";
-import { Tokens, loadInstitutions, institutionStatus, statusText } from "./api.js";
+import { Tokens, adoptApiOrigin, loadInstitutions, institutionStatus, statusText } from "./api.js";
 import { $, h, fill, icon, clock, duration, timeOfDay } from "./dom.js";
 
 const STORE_KEY = "basiq-jobs-demo";
@@ -64,6 +64,7 @@ let institutions = null;
 let mfaTimer = 0;
 
 function persist() {
+  state.api = config.api;
   if (watch && state.job) {
     const saved = watch.save();
     if (saved) state.job.saved = saved;
@@ -776,6 +777,7 @@ function resume() {
 
 async function main() {
   wire();
+  if (state.api) adoptApiOrigin(`${state.api}/`);
   try {
     await init();
   } catch (e) {

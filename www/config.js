@@ -29,6 +29,8 @@ function read() {
     .filter(Boolean);
   return {
     api,
+    /** True when `api` was not configured: the page talks to the server that serves it. */
+    apiFromPage: !pick("api"),
     tokenUrl,
     institutions,
     /** True when the token comes from the sandbox: the page then lists its test users. */

@@ -59,6 +59,15 @@ describe("sandbox users", { concurrency: 3 }, () => {
     await done(page);
   });
 
+  test("opened as localhost, the page still connects (the sandbox's links say 127.0.0.1)", async () => {
+    const page = await openPage(browser, sandbox.url.replace("127.0.0.1", "localhost"));
+    await chooseBank(page);
+    await signIn(page, "gilfoyle-not", "anything");
+    const end = await result(page);
+    assert.equal(await end.getAttribute("data-outcome"), "success");
+    await done(page);
+  });
+
   test("bighead: the locked account asks to re-enter the details", async () => {
     const { page, end } = await run("bighead", "password");
     assert.equal(await end.getAttribute("data-outcome"), "failed");
