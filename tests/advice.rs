@@ -288,3 +288,32 @@ fn overrides_replace_texts() {
     assert_eq!(a.message, "Réessayez dans 10 minutes.");
     assert_eq!(a.title, "Your bank isn't available right now");
 }
+
+#[test]
+fn support_advice_without_any_id_never_shows_an_empty_reference() {
+    let a = advise(
+        "service-unavailable",
+        FailureContext {
+            attempt: Some(3),
+            connection_id: None,
+            job_id: None,
+            ..ctx(Operation::Create)
+        },
+    );
+    assert_eq!(a.action, Action::ContactSupport);
+    assert_eq!(a.support_reference, None);
+    assert!(!a.message.contains("reference"), "{a:?}");
+    assert!(a.message.ends_with("contact support."), "{a:?}");
+    let b = advise(
+        "mystery",
+        FailureContext {
+            attempt: Some(3),
+            connection_id: None,
+            ..ctx(Operation::Create)
+        },
+    );
+    assert!(
+        !b.message.contains("reference") && !b.message.contains(" ."),
+        "{b:?}"
+    );
+}

@@ -673,6 +673,9 @@ fn a_foreign_links_self_is_never_called() {
             assert_eq!(error.kind, ErrorKind::UntrustedUrl);
             assert!(error.message.contains("evil.example"));
             assert_eq!(advice.action, Advice::ContactSupport);
+            // The job id is the reference when no connection is known yet.
+            assert_eq!(advice.support_reference.as_deref(), Some("j1"));
+            assert!(advice.message.contains("quote reference j1"), "{advice:?}");
         }
         other => panic!("{other:?}"),
     }

@@ -177,7 +177,7 @@ pub fn describe_failure(failure: &Failure, ctx: &FailureContext, cat: &Catalogue
         step: ctx.step.clone(),
         action: r.action,
         title: cat.text(&format!("{}.title", r.key), &vars),
-        message: cat.text(&format!("{}.message", r.key), &vars),
+        message: cat.message(r.key, &vars),
         retry_after_ms: r.retry_after_ms,
         automatic_retry: r.automatic_retry,
         support_reference: (r.action == Action::ContactSupport)

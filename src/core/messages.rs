@@ -26,6 +26,7 @@ const EN_AU: &[(&str, &str)] = &[
     ("service-unavailable.try-later.message", "We couldn't get your data from your bank just now. Please try again in {minutes} minutes."),
     ("service-unavailable.support.title", "We still can't reach your bank"),
     ("service-unavailable.support.message", "We've tried a few times and still can't get your data from your bank. Please contact support and quote reference {reference}."),
+    ("service-unavailable.support.no-reference.message", "We've tried a few times and still can't get your data from your bank. Please contact support."),
     ("maintenance.title", "Your bank is under maintenance"),
     ("maintenance.message", "Your bank's internet banking is down for maintenance. Please try again in about an hour."),
     ("system-unavailable.title", "Something went wrong on our side"),
@@ -50,6 +51,7 @@ const EN_AU: &[(&str, &str)] = &[
     ("unknown.message", "Something went wrong while connecting to your bank. Please try again in {minutes} minutes."),
     ("unknown.support.title", "We still can't connect to your bank"),
     ("unknown.support.message", "Something keeps going wrong while connecting to your bank. Please contact support and quote reference {reference}."),
+    ("unknown.support.no-reference.message", "Something keeps going wrong while connecting to your bank. Please contact support."),
     // Errors of the watch itself (not of a job step).
     ("error.network.title", "Connection problem"),
     ("error.network.message", "We couldn't reach the server. Please check your internet connection and try again."),
@@ -63,6 +65,7 @@ const EN_AU: &[(&str, &str)] = &[
     ("error.invalid-response.message", "We received an unexpected answer while checking on your bank connection. Please try again in a few minutes."),
     ("error.untrusted-url.title", "Something went wrong"),
     ("error.untrusted-url.message", "We stopped checking on your bank connection for your security. Please contact support and quote reference {reference}."),
+    ("error.untrusted-url.no-reference.message", "We stopped checking on your bank connection for your security. Please contact support."),
     ("error.expired.title", "We couldn't reach your bank in time"),
     ("error.expired.message", "We tried for 7 days but couldn't get your data from your bank. Please connect your bank again."),
     ("error.mfa.title", "Your answer couldn't be sent"),
@@ -115,6 +118,19 @@ impl Catalogue {
             })
             .unwrap_or_default();
         fill(raw, vars)
+    }
+
+    /// The message of `base`; without a reference to quote, its `.no-reference` variant if any.
+    pub fn message(&self, base: &str, vars: &[(&str, &str)]) -> String {
+        let no_reference = vars.iter().any(|(k, v)| *k == "reference" && v.is_empty());
+        let variant = format!("{base}.no-reference.message");
+        let has_variant =
+            self.overrides.iter().any(|(k, _)| *k == variant) || bundled(&variant).is_some();
+        if no_reference && has_variant {
+            self.text(&variant, vars)
+        } else {
+            self.text(&format!("{base}.message"), vars)
+        }
     }
 
     /// The end-user label of a step title.

@@ -992,7 +992,7 @@ impl Watcher {
             step: None,
             action,
             title: cat.text(&format!("{key}.title"), &vars),
-            message: cat.text(&format!("{key}.message"), &vars),
+            message: cat.message(&key, &vars),
             retry_after_ms: (action == AdviceAction::TryLater)
                 .then_some(super::advice::TRY_LATER_MS),
             automatic_retry: false,
