@@ -9,6 +9,7 @@ pub mod messages;
 pub mod policy;
 pub mod saved;
 pub mod start;
+pub mod streak;
 pub mod tracker;
 pub mod url;
 pub mod watcher;

@@ -6,6 +6,7 @@ mod options;
 mod race;
 mod report;
 mod start;
+mod storage;
 mod types;
 mod watch;
 

@@ -17,6 +17,8 @@ pub(crate) struct Hooks {
     pub on_mfa: Option<Function>,
     pub signal: Option<web_sys::AbortSignal>,
     pub fetch: Option<Function>,
+    /// Keep each connection's run of `service-unavailable` jobs in localStorage.
+    pub remember_failures: bool,
 }
 
 /// Reads `options`; `job_url` is `None` when restoring (the saved watch has it).
@@ -70,6 +72,12 @@ pub(crate) fn read(
         on_mfa: function(o, "onMfa")?,
         signal,
         fetch: function(o, "fetch")?,
+        remember_failures: match field(o, "rememberFailures") {
+            None => true,
+            Some(v) => v
+                .as_bool()
+                .ok_or("options.rememberFailures must be a boolean")?,
+        },
     };
     Ok((cfg, hooks))
 }

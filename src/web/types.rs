@@ -332,6 +332,9 @@ export interface WatchOptions {
   /** How many jobs of this connection in a row already failed with `service-unavailable`
    *  before this one (from the third, the advice is to contact support). */
   previousFailures?: number;
+  /** Remember each connection's run of `service-unavailable` jobs in localStorage, so the count
+   *  above is kept without your code (default `true`; `previousFailures` wins when given). */
+  rememberFailures?: boolean;
 }
 
 /** What the user typed into their bank's sign-in form. */

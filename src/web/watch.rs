@@ -16,7 +16,9 @@ use super::http::{self, describe, Sent};
 use super::options::{self, Hooks};
 use super::race::{Interrupts, Raced};
 use super::report::{event_to_js, outcome_to_js};
+use super::storage;
 use crate::core::events::{Event, Outcome};
+use crate::core::streak;
 use crate::core::watcher::{Action, MfaError, Response, WatchConfig, Watcher};
 
 thread_local! {
@@ -34,6 +36,7 @@ struct Stream {
     subs: RefCell<Vec<Rc<Sub>>>,
     cancelled: Cell<bool>,
     key: RefCell<Option<String>>,
+    remember_failures: bool,
 }
 
 /// One `JobWatch`'s view of a stream: its callbacks and its own `done`.
@@ -102,7 +105,8 @@ pub fn watch_job(
     let Some(url) = job_url.as_string() else {
         return Err(type_error("watchJob: jobUrl must be a string", None));
     };
-    let (cfg, hooks) = options::read(&options, Some(url)).map_err(|m| fail("watchJob", &m))?;
+    let (mut cfg, hooks) = options::read(&options, Some(url)).map_err(|m| fail("watchJob", &m))?;
+    recall_failures(&mut cfg, &hooks);
     let watcher = Watcher::new(cfg, now(), seed()).map_err(|e| fail("watchJob", &e.reason()))?;
     Ok(start(watcher, hooks))
 }
@@ -119,16 +123,36 @@ pub fn restore_watch(
             None,
         ));
     };
-    let (cfg, hooks) = options::read(&options, None).map_err(|m| fail("restoreWatch", &m))?;
+    let (mut cfg, hooks) = options::read(&options, None).map_err(|m| fail("restoreWatch", &m))?;
+    recall_failures(&mut cfg, &hooks);
     let watcher = Watcher::restore(&text, cfg, now(), seed())
         .map_err(|e| fail("restoreWatch", &e.reason()))?;
     Ok(start(watcher, hooks))
 }
 
 /// Starts a watch from a prepared config (the start functions build theirs).
-pub(crate) fn start_with(what: &str, cfg: WatchConfig, hooks: Hooks) -> Result<JobWatch, JsValue> {
+pub(crate) fn start_with(
+    what: &str,
+    mut cfg: WatchConfig,
+    hooks: Hooks,
+) -> Result<JobWatch, JsValue> {
+    recall_failures(&mut cfg, &hooks);
     let watcher = Watcher::new(cfg, now(), seed()).map_err(|e| fail(what, &e.reason()))?;
     Ok(start(watcher, hooks))
+}
+
+/// Fills in the connection's remembered run of `service-unavailable` jobs, unless given.
+fn recall_failures(cfg: &mut WatchConfig, hooks: &Hooks) {
+    if !hooks.remember_failures || cfg.attempt.is_some() {
+        return;
+    }
+    let connection = cfg
+        .connection_id
+        .clone()
+        .or_else(|| cfg.start.as_ref().and_then(|s| s.connection_id.clone()));
+    if let Some(c) = connection {
+        cfg.attempt = storage::get(&streak::storage_key(&c)).and_then(|v| streak::parse(&v));
+    }
 }
 
 /// A `TypeError` naming the function that refused its arguments.
@@ -150,6 +174,7 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
                 subs: RefCell::new(Vec::new()),
                 cancelled: Cell::new(false),
                 key: RefCell::new(None),
+                remember_failures: hooks.remember_failures,
             });
             s.claim();
             let looping = s.clone();
@@ -230,6 +255,7 @@ impl Stream {
             self.dispatch();
         };
         self.release();
+        self.remember(&outcome);
         let value = outcome_to_js(&outcome);
         for sub in self.subs.take() {
             sub.settle(&value);
@@ -270,6 +296,19 @@ impl Stream {
                 self.claim();
                 false
             }
+        }
+    }
+
+    /// Writes the connection's run of `service-unavailable` jobs after this one.
+    fn remember(&self, outcome: &Outcome) {
+        if !self.remember_failures {
+            return;
+        }
+        let known = self
+            .with(|w| (w.connection_id().map(str::to_string), w.previous_failures()))
+            .and_then(|(c, prev)| Some((c?, streak::after(prev.unwrap_or(0), outcome)?)));
+        if let Some((connection, run)) = known {
+            storage::set(&streak::storage_key(&connection), &run.to_string());
         }
     }
 

@@ -99,3 +99,8 @@ async fn create_update_refresh_start_a_job_and_watch_it() {
 async fn watches_of_one_job_share_one_poll_stream() {
     scenario("sharedStream").await;
 }
+
+#[wasm_bindgen_test]
+async fn a_connection_s_run_of_failures_is_remembered() {
+    scenario("rememberedFailures").await;
+}

@@ -391,6 +391,34 @@ const scenarios = {
     assert((await y.done).status === "cancelled", "the cancelled one");
     assert((await x.w.done).status === "success", "the other goes on");
   },
+
+  async rememberedFailures() {
+    const KEY = "basiq-jobs:failures:c7";
+    localStorage.removeItem(KEY);
+    const ref = [202, JSON.stringify({ type: "job", id: "j1", links: { self: JOB } })];
+    const refresh = (answers, extra = {}) => api.refreshConnection("u1", "c7",
+      { token: TOKEN, fetch: script([ref, ...answers]).fetch, apiBase: ORIGIN, ...FAST, ...extra }).done;
+    const actions = [];
+    for (let i = 0; i < 3; i++) {
+      const o = await refresh([failedOn(1, "service-unavailable")]);
+      actions.push(o.advice.action);
+      if (i === 2) assert(o.advice.supportReference === "c7", "the connection id to quote", o.advice);
+    }
+    assert(JSON.stringify(actions) === JSON.stringify(["try-later", "try-later", "contact-support"]),
+      "the third failure in a row goes to support, with no count passed in", actions);
+    assert(localStorage.getItem(KEY) === "3", "the run is kept in storage", localStorage.getItem(KEY));
+    const off = await refresh([failedOn(1, "service-unavailable")], { rememberFailures: false });
+    assert(off.advice.action === "try-later" && localStorage.getItem(KEY) === "3", "rememberFailures: false neither reads nor writes", off.advice.action);
+    const given = await refresh([failedOn(1, "service-unavailable")], { previousFailures: 0 });
+    assert(given.advice.action === "try-later", "previousFailures wins over storage", given.advice.action);
+    const ok = await refresh([SUCCESS]);
+    assert(ok.status === "success" && localStorage.getItem(KEY) === "0", "a success ends the run", localStorage.getItem(KEY));
+    const cancelled = api.refreshConnection("u1", "c7", { token: TOKEN, fetch: () => new Promise(() => {}), apiBase: ORIGIN });
+    cancelled.cancel();
+    await cancelled.done;
+    assert(localStorage.getItem(KEY) === "0", "a cancelled watch says nothing about the bank");
+    localStorage.removeItem(KEY);
+  },
 };
 
 /** Runs one scenario by name. */
