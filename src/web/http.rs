@@ -5,13 +5,24 @@ use wasm_bindgen::{JsCast, JsValue};
 
 use super::convert::{field, Obj};
 use super::race::{Interrupts, Raced};
-use crate::core::watcher::{Request, TransportError};
+use crate::core::watcher::{Request, Response, TransportError};
 
 /// An HTTP answer, read whole.
 pub(crate) struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
     pub body: String,
+}
+
+impl Answer {
+    /// The answer as the core takes it.
+    pub(crate) fn response(&self) -> Response<'_> {
+        Response {
+            status: self.status,
+            retry_after: self.retry_after.as_deref(),
+            body: &self.body,
+        }
+    }
 }
 
 /// How a request ended.

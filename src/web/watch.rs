@@ -19,7 +19,7 @@ use super::report::{event_to_js, outcome_to_js};
 use super::storage;
 use crate::core::events::{Event, Outcome};
 use crate::core::streak;
-use crate::core::watcher::{Action, MfaError, Response, WatchConfig, Watcher};
+use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
 
 thread_local! {
     /// The live poll loops of this page, by job URL (a handful at most, so a list will do).
@@ -224,21 +224,10 @@ impl Stream {
                 Some(Action::Wait(ms)) => self.interrupts.sleep(ms).await,
                 Some(Action::RefreshToken) => self.refresh_token().await,
                 Some(Action::Fetch(req)) => {
-                    let token = self.token.borrow().clone();
-                    let sent = http::send(
-                        &req,
-                        token.as_deref(),
-                        self.fetch.as_ref(),
-                        &self.interrupts,
-                    )
-                    .await;
+                    let sent = self.send(&req).await;
                     self.with(|w| match &sent {
                         Sent::Answered(a) => {
-                            let response = Response {
-                                status: a.status,
-                                retry_after: a.retry_after.as_deref(),
-                                body: &a.body,
-                            };
+                            let response = a.response();
                             w.handle_response(now(), req.id, response);
                         }
                         Sent::Failed(e) => w.handle_error(now(), req.id, e.clone()),
@@ -370,6 +359,12 @@ impl Stream {
         self.with(|w| w.handle_token(now(), result));
     }
 
+    /// Sends a request the core asked for, with the current token.
+    async fn send(&self, req: &Request) -> Sent {
+        let token = self.token.borrow().clone();
+        http::send(req, token.as_deref(), self.fetch.as_ref(), &self.interrupts).await
+    }
+
     async fn answer_mfa(&self, answers: JsValue) -> Result<JsValue, JsValue> {
         let answers = string_list(&answers)
             .ok_or_else(|| type_error("answerMfa: answers must be an array of strings", None))?;
@@ -377,23 +372,9 @@ impl Stream {
             .with(|w| w.answer_mfa(&answers))
             .unwrap_or_else(|| Err(busy()))
             .map_err(|e| mfa_error(&e))?;
-        let token = self.token.borrow().clone();
-        let sent = http::send(
-            &req,
-            token.as_deref(),
-            self.fetch.as_ref(),
-            &self.interrupts,
-        )
-        .await;
+        let sent = self.send(&req).await;
         let handled = self.with(|w| match &sent {
-            Sent::Answered(a) => w.handle_mfa_response(
-                now(),
-                Ok(Response {
-                    status: a.status,
-                    retry_after: a.retry_after.as_deref(),
-                    body: &a.body,
-                }),
-            ),
+            Sent::Answered(a) => w.handle_mfa_response(now(), Ok(a.response())),
             Sent::Failed(e) => w.handle_mfa_response(now(), Err(e.clone())),
             Sent::Cancelled => Err(MfaError {
                 kind: "cancelled",
