@@ -2,6 +2,7 @@
 # make build  builds the npm package into pkg/ (web target)
 # make demo   builds pkg/ and serves the demo and a local Basiq API on http://127.0.0.1:8080
 # make e2e    builds pkg/ and the sandbox, then runs the demo's browser tests (tests/e2e/)
+# make bench  measures size, speed, memory and requests; writes bench/RESULTS.md (not part of make test)
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -43,3 +44,13 @@ E2E := cargo build --release -p sandbox && node --test --test-timeout=120000 tes
 
 e2e: build
 	$(E2E)
+
+# Benchmarks (bench/run.mjs): the release package, the release sandbox, then the measurements.
+# Not part of make test. The start time goes to bench/out/started so the report covers it all.
+.PHONY: bench
+bench:
+	mkdir -p bench/out && date +%s > bench/out/started
+	scripts/setup
+	$(WASM_PACK_BUILD)
+	cargo build --release -p sandbox
+	node bench/run.mjs

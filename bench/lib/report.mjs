@@ -1,0 +1,248 @@
+// bench/RESULTS.md from the measured figures: every figure next to its DESIGN.md budget.
+
+import { writeFileSync } from "node:fs";
+
+const KB = 1024;
+const kb = (b) => `${(b / KB).toFixed(1)} KB`;
+const num = (n, d = 0) => Number(n).toLocaleString("en-AU", { minimumFractionDigits: d, maximumFractionDigits: d });
+const range = (s, f) => `${f(s.median)} (${f(s.min)}–${f(s.max)})`;
+const ms = (d) => (v) => `${num(v, d)} ms`;
+const us = (v) => `${num(v, 1)} µs`;
+const sec = (v) => `${num(v / 1000, 2)} s`;
+const signedKb = (b) => `${b >= 0 ? "+" : "−"}${num(Math.abs(b) / KB, 1)} KB`;
+const signedBytes = (b) => `${b >= 0 ? "+" : "−"}${num(Math.abs(b))} B`;
+const verdict = (ok) => (ok ? "pass" : "**FAIL**");
+const pct = (x) => `${num(x * 100, 1)} %`;
+const md = (s) => String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+// Inside a code span entities are not decoded: only the table's pipe needs escaping.
+const code = (s) => `\`${String(s).replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
+const short = (s, n = 90) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+
+/** Budgets (DESIGN.md) and whether the figures meet them. */
+export function budgets(r) {
+  const ours = r.requests.strategies[0];
+  const fixed1 = r.requests.strategies.find((s) => s.name.startsWith("fixed 1 s"));
+  const mem = r.memory.wasm;
+  const rustOk = mem.rustGrowth.max <= KB && mem.rustLeft.max <= KB;
+  const jsOk = mem.jsGrowth.max <= 64 * KB && mem.jsLeft.max <= 64 * KB;
+  return [
+    {
+      what: "shipped size, `.wasm` + JS glue, gzip -9",
+      budget: "≤ 24 KB",
+      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + glue ${kb(r.size.glue.gzip)})`,
+      ok: r.size.shipped.gzip <= 24 * KB,
+    },
+    {
+      what: "init (compile + instantiate) in headless Chromium",
+      budget: "≤ 5 ms median",
+      measured: `${range(r.init.fromBytes, ms(2))}, ${r.init.fromBytes.n} fresh pages`,
+      ok: r.init.fromBytes.median <= 5,
+    },
+    {
+      what: "one poll's work (parse + diff + events, 5-step job)",
+      budget: "no slower than plain JS, same run",
+      measured: `${us(r.polls.job.wasm.median)} vs ${us(r.polls.job.js.median)} per poll: ×${num(r.polls.job.ratio.median, 2)} (×${num(r.polls.job.ratio.min, 2)}–${num(r.polls.job.ratio.max, 2)})`,
+      ok: r.polls.job.ratio.median <= 1,
+    },
+    {
+      what: "memory over 10,000 polls: live Rust heap",
+      budget: "back to baseline",
+      measured: `${signedBytes(mem.rustGrowth.median)} over the 10,000 polls; ${signedBytes(mem.rustLeft.median)} after the watch ends`,
+      ok: rustOk,
+    },
+    {
+      what: "memory over 10,000 polls: JS heap",
+      budget: "back to baseline",
+      measured: `${signedKb(mem.jsGrowth.median)} over the 10,000 polls; ${signedKb(mem.jsLeft.median)} after the watch ends`,
+      ok: jsOk,
+    },
+    {
+      what: "1,000 concurrent watches in one page",
+      budget: "≤ 20 ms main-thread work per poll round",
+      measured: `${range(r.concurrent.wasm.roundMedian, ms(1))} per round (worst round ${num(r.concurrent.wasm.roundMax.max, 1)} ms)`,
+      ok: r.concurrent.wasm.roundMedian.median <= 20,
+    },
+    {
+      what: "noticing a job's end (3–30 s jobs)",
+      budget: "p95 within 1 s",
+      measured: `p95 ${sec(ours.p95)} (runs ${sec(ours.perRun.p95.min)}–${sec(ours.perRun.p95.max)}), p50 ${sec(ours.p50)}`,
+      ok: ours.p95 <= 1000,
+    },
+    {
+      what: "requests to notice a job's end",
+      budget: "fewer than a fixed 1 s poller",
+      measured: `${num(ours.meanRequests, 1)} per job vs ${num(fixed1.meanRequests, 1)}`,
+      ok: ours.meanRequests < fixed1.meanRequests,
+    },
+  ];
+}
+
+export function writeReport(path, r) {
+  const e = r.env;
+  const L = [];
+  const p = (...lines) => L.push(...lines);
+  const runTime = (s) => `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+  p(
+    "# basiq-jobs benchmarks",
+    "",
+    `Measured by \`make bench\` on ${e.date.slice(0, 10)} at ${e.date.slice(11, 16)} UTC: ${e.model}, ${e.nproc} cores (\`nproc\`), ` +
+      `${num(e.memGiB, 0)} GiB RAM, ${e.os}; ${e.chromium ? `Chromium ${e.chromium}` : "Chromium"} (headless), Node ${e.node}, ${e.rustc}, ` +
+      `${e.wasmBindgen}, ${e.wasmOpt}; commit ${e.commit}.`,
+    `The whole \`make bench\` took ${r.makeSeconds ? runTime(r.makeSeconds) : "(not known: run through make)"} (setup and builds included); the measurements ${runTime(r.seconds)}.` +
+      (r.quick ? " **Quick run (BENCH_QUICK=1): fewer repetitions.**" : ""),
+    "",
+    "Figures are medians over repeated runs with the range (min–max) in brackets. Raw figures: `bench/out/*.json` (not committed).",
+    "",
+    "## Budgets",
+    "",
+    "| what | budget (DESIGN.md) | measured | |",
+    "|---|---|---|---|",
+  );
+  for (const b of budgets(r)) p(`| ${b.what} | ${b.budget} | ${b.measured} | ${verdict(b.ok)} |`);
+
+  // ----- size
+  const s = r.size;
+  p(
+    "",
+    "## Size",
+    "",
+    "Release build (`wasm-pack build --release --target web`); alternatives bundled and minified with esbuild (ESM, browser). gzip at level 9, brotli at quality 11.",
+    "",
+    "| artifact | raw | gzip -9 | brotli |",
+    "|---|---:|---:|---:|",
+  );
+  for (const row of s.rows) p(`| ${row.name} | ${kb(row.raw)} | ${kb(row.gzip)} | ${kb(row.brotli)} |`);
+  p(
+    "",
+    "The alternatives only poll: they do not diff steps into events, check origins, advise on failures or handle MFA; the plain-JS poller does everything the one-poll figures below compare, but no advice or MFA.",
+    "",
+    "### Where the `.wasm` bytes go",
+    "",
+    `Sections of the shipped \`.wasm\` (${kb(s.wasm.raw)}): ` +
+      s.release.sections
+        .filter((x) => x.bytes >= 256)
+        .sort((a, b) => b.bytes - a.bytes)
+        .map((x) => `${x.section} ${kb(x.bytes)}`)
+        .join(", ") +
+      `; ${s.release.functions} functions.`,
+    `Attribution comes from the same release build with its name section kept (\`CARGO_PROFILE_RELEASE_STRIP=false\`, \`wasm-bindgen\`, \`wasm-opt\` with the release flags plus \`--debuginfo\`): its code section is ${kb(s.named.codeBytes)} in ${s.named.functions} functions against ${kb(s.release.codeBytes)} in ${s.release.functions} shipped.`,
+    "\"gzip alone\" compresses each group's code by itself: a rough guide to its share of the gzipped file.",
+    "",
+    "| crate | functions | code | share of code | gzip alone |",
+    "|---|---:|---:|---:|---:|",
+  );
+  for (const c of s.named.crates) p(`| ${md(c.name)} | ${c.functions} | ${kb(c.bytes)} | ${pct(c.bytes / s.named.codeBytes)} | ${kb(c.gzipAlone)} |`);
+  p("", "| module | functions | code | gzip alone |", "|---|---:|---:|---:|");
+  for (const m of s.named.modules.slice(0, 15)) p(`| ${md(m.name)} | ${m.functions} | ${kb(m.bytes)} | ${kb(m.gzipAlone)} |`);
+  p("", "| largest functions | code |", "|---|---:|");
+  for (const f of s.named.topFunctions.slice(0, 15)) p(`| ${code(short(f.name, 110))} | ${num(f.bytes)} B |`);
+  p(
+    "",
+    `Data section: ${kb(s.named.dataBytes)}, of which ${kb(s.named.strings.textBytes)} are runs of text of 24 bytes or more. The longest:`,
+    "",
+  );
+  for (const t of s.named.strings.top.slice(0, 6)) p(`- ${num(Buffer.byteLength(t))} B: ${code(short(t.replace(/\s+/g, " "), 100))}`);
+
+  // ----- speed
+  const i = r.init;
+  const pl = r.polls;
+  const c = r.concurrent;
+  p(
+    "",
+    "## Speed (headless Chromium)",
+    "",
+    "| measure | basiq-jobs | plain-JS poller | basiq-jobs ÷ plain JS |",
+    "|---|---:|---:|---:|",
+    `| init from bytes in memory (compile + instantiate), fresh page each, ${i.fromBytes.n} pages | ${range(i.fromBytes, ms(2))} | | |`,
+    `| init from the URL (fetch + streaming compile + instantiate), ${i.streaming.n} pages | ${range(i.streaming, ms(2))} | | |`,
+    `| one poll: 5-step job start to end (41 polls, 10 step changes), ${pl.job.wasm.n} rounds | ${range(pl.job.wasm, us)} | ${range(pl.job.js, us)} | ×${range(pl.job.ratio, (v) => num(v, 2))} |`,
+    `| one poll: the same with real \`Response\` objects | ${range(pl.jobResponses.wasm, us)} | ${range(pl.jobResponses.js, us)} | ×${range(pl.jobResponses.ratio, (v) => num(v, 2))} |`,
+    `| one poll: unchanged running job (400 polls, then success) | ${range(pl.steady.wasm, us)} | ${range(pl.steady.js, us)} | ×${range(pl.steady.ratio, (v) => num(v, 2))} |`,
+    `| 1,000 watches: main-thread burst per poll round, ${c.wasm.runs.length} runs × ${c.wasm.runs[0].rounds.length} rounds | ${range(c.wasm.roundMedian, ms(1))} | ${range(c.js.roundMedian, ms(1))} | ×${num(c.wasm.roundMedian.median / c.js.roundMedian.median, 2)} |`,
+    `| 1,000 watches: worst poll round | ${range(c.wasm.roundMax, ms(1))} | ${range(c.js.roundMax, ms(1))} | |`,
+    `| 1,000 watches: main-thread task time per round (CDP \`TaskDuration\`) | ${range(c.wasm.taskMsPerRound, ms(1))} | ${range(c.js.taskMsPerRound, ms(1))} | |`,
+    `| 1,000 watches: starting them (1,000 calls and first polls, one burst) | ${range(c.wasm.start, ms(0))} | ${range(c.js.start, ms(0))} | |`,
+    `| 1,000 watches: longest long task | ${range(c.wasm.longTaskMax, ms(0))} | ${range(c.js.longTaskMax, ms(0))} | |`,
+    "",
+    `Events per round of the one-poll comparison (both implementations must agree): ${JSON.stringify(pl.job.events)}.`,
+    "",
+    "### Where one poll's time goes",
+    "",
+    `CPU profile (50 µs sampling) of the 5-step job script with the named build, ${num(r.profile.totalMs, 0)} ms of samples: ` +
+      r.profile.byWhere.map((w) => `${w.where} ${pct(w.share)}`).join(", ") +
+      ` (the bench harness's own ${pct(r.profile.harnessShare)} left out). Self time of the top functions; "builtins & GC" is time in V8 and Blink themselves (garbage collection, \`TextDecoder.decode\`, \`setTimeout\`, the wasm↔JS transitions):`,
+    "",
+    "| where | function | self time |",
+    "|---|---|---:|",
+  );
+  for (const f of r.profile.top.slice(0, 15)) p(`| ${f.where} | ${code(short(f.name, 100))} | ${pct(f.share)} |`);
+
+  // ----- memory
+  const m = r.memory;
+  const row = (label, point) =>
+    `| ${label} | ${range(m.wasm.rust[point], (v) => `${num(v)} B`)} | ${range(m.wasm.js[point], kb)} | ${range(m.wasm.wasmMemory[point], kb)} | ${range(m.js.js[point], kb)} |`;
+  p(
+    "",
+    "## Memory",
+    "",
+    `After a first short watch (the baseline), one watch polls 10,000 times back to back (two job states alternating, so every poll reports events, and a 503 every 7th poll), built with \`--features heap-stats\`; garbage collected before each reading (\`gc()\` from \`--js-flags=--expose-gc\`, then CDP \`HeapProfiler.collectGarbage\`; JS heap from CDP \`Runtime.getHeapUsage\`). ${m.wasm.runs.length} runs.`,
+    "",
+    "| when | Rust live heap | JS heap | wasm memory | JS heap, plain-JS poller |",
+    "|---|---:|---:|---:|---:|",
+    row("between watches (after a first 1,000-poll watch)", "before"),
+    row("after 100 polls", "warm"),
+    row("after 10,100 polls", "after"),
+    row("the watch has ended", "ended"),
+    row("a second watch (100 polls) has ended", "ended2"),
+    "",
+    `Over the 10,000 polls: Rust heap ${range(m.wasm.rustGrowth, signedBytes)}, JS heap ${range(m.wasm.jsGrowth, signedKb)} (plain JS: ${range(m.js.jsGrowth, signedKb)}). ` +
+      `Left after the watch: Rust ${range(m.wasm.rustLeft, signedBytes)}, JS ${range(m.wasm.jsLeft, signedKb)}; each further watch leaves Rust ${range(m.wasm.rustPerWatch, signedBytes)}, JS ${range(m.wasm.jsPerWatch, signedKb)}. ` +
+      "Pass means at most 1 KB (Rust) and 64 KB (JS) above the earlier reading.",
+  );
+
+  // ----- requests
+  const q = r.requests;
+  p(
+    "",
+    "## Requests to notice the end",
+    "",
+    `Real connection jobs on the sandbox (\`--release\`, \`--speed ${q.speed}\`; jobs of ${num(q.jobMs.min / 1000, 1)}–${num(q.jobMs.max / 1000, 1)} sandbox seconds: \`bighead\` failing at sign-in, \`erlich\` failing at accounts, and one job at each of AU00000, AU00001 (set to operational) and AU00002). ` +
+      `Each wave starts one job of each kind per strategy, all at once, in one Chromium page served by the sandbox; ${q.strategies[0].count} jobs per strategy. Requests are the sandbox's own \`GET /jobs/{id}\` count per job (\`/sandbox/stats\` \`byJob\`). ` +
+      `The end of each job is bracketed by an observer reading the users' job listings every few milliseconds (not counted per job): ±${num(q.uncertaintyMs, 0)} sandbox ms on average. ` +
+      `All times are sandbox time: real time × ${q.speed}. **The watcher's timing options are real milliseconds, so basiq-jobs runs with its defaults divided by ${q.speed}** (\`intervalMs\` ${1000 / q.speed}, \`maxIntervalMs\` ${5000 / q.speed}, \`timeoutMs\` ${600000 / q.speed}, \`requestTimeoutMs\` ${30000 / q.speed}; back-off ×1.5 and ±20% jitter unchanged), and the fixed pollers wait ${1000 / q.speed} and ${2000 / q.speed} ms.`,
+    "",
+    "| strategy | requests per job, mean (runs) | median | end noticed after, p50 (runs) | p95 (runs) | max |",
+    "|---|---:|---:|---:|---:|---:|",
+  );
+  for (const st of q.strategies) {
+    p(
+      `| ${st.name} | ${num(st.meanRequests, 1)} (${num(st.perRun.meanRequests.min, 1)}–${num(st.perRun.meanRequests.max, 1)}) | ${num(st.medianRequests, 0)} | ` +
+        `${sec(st.p50)} (${sec(st.perRun.p50.min)}–${sec(st.perRun.p50.max)}) | ${sec(st.p95)} (${sec(st.perRun.p95.min)}–${sec(st.perRun.p95.max)}) | ${sec(st.max)} |`,
+    );
+  }
+  p("", "By kind of job (mean requests / median lateness):", "", `| job | length | ${q.strategies.map((x) => x.name).join(" | ")} |`, `|---|---:|${q.strategies.map(() => "---:|").join("")}`);
+  for (const spec of q.strategies[0].bySpec.map((b) => b.spec)) {
+    const cells = q.strategies.map((st) => {
+      const b = st.bySpec.find((x) => x.spec === spec);
+      return b ? `${num(b.meanRequests, 1)} / ${sec(b.medianLateMs)}` : "";
+    });
+    const len = q.strategies[0].bySpec.find((x) => x.spec === spec).meanJobMs;
+    p(`| ${spec} | ${num(len / 1000, 1)} s | ${cells.join(" | ")} |`);
+  }
+  p("", "![Requests per job against how late the end is noticed](requests.svg)", "");
+
+  // ----- method
+  p(
+    "## How it is measured",
+    "",
+    "- `bench/run.mjs` drives everything; the page side is `bench/page/harness.js`. Chromium is Debian's (`/usr/bin/chromium`), headless, through `playwright-core`, on a cross-origin-isolated page (microsecond timers).",
+    "- One poll's work: `watchJob` and the plain-JS poller (`bench/baseline/poller.js`) follow the same scripted jobs one after another in the same page and run, alternating which goes first. The scripted `fetch` answers from memory; `intervalMs` is 1 (the smallest allowed; 0 is refused) and timers of 5 ms or less fire as soon as the event loop is free while `Date.now()` moves on to their deadline, so neither implementation waits and the time per poll is the work: building the request, reading the answer, parsing, diffing, events, scheduling.",
+    "- 1,000 watches: different job URLs (watches of one URL share a loop), scripted `fetch`, `intervalMs` 250 with no back-off and no jitter so every watch polls in the same burst; a burst runs from the first poll timer firing to the last piece of work of that round, all synchronous main-thread work.",
+    "- Init: each figure is a new browser context and page; the JS glue is imported first, then `await init()` is timed.",
+    `- Repetitions: ${Object.entries(r.reps)
+      .map(([k, v]) => `${k} ${v}`)
+      .join(", ")}.`,
+    "",
+  );
+  writeFileSync(path, L.join("\n"));
+}

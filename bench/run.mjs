@@ -1,0 +1,457 @@
+#!/usr/bin/env node
+// make bench: size, speed, memory and requests of basiq-jobs, side by side with a plain-JS
+// poller and the npm packages a partner might use instead. Writes bench/RESULTS.md,
+// bench/requests.svg and the raw figures in bench/out/*.json.
+//
+// Expects the release package in pkg/ (make build) and the release sandbox binary; builds the
+// heap-stats package and a build that keeps function names itself. Environment:
+//   BENCH_QUICK=1   fewer repetitions (a smoke run; figures are noisier)
+//   CARGO_TARGET_DIR, SANDBOX_BIN, CHROMIUM   as elsewhere
+
+import { execFileSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+
+import { call, launch, openPage, serveStatic } from "./lib/browser.mjs";
+import { requestsChart } from "./lib/chart.mjs";
+import { measureRequests } from "./lib/requests.mjs";
+import { writeReport } from "./lib/report.mjs";
+import { contributors, fileSizes } from "./lib/size.mjs";
+import { mean, quantile, summary } from "./lib/stats.mjs";
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+const BENCH = join(ROOT, "bench");
+const OUT = join(BENCH, "out");
+const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? "target");
+const SANDBOX_BIN = process.env.SANDBOX_BIN ?? join(TARGET, "release", "basiq-sandbox");
+const QUICK = process.env.BENCH_QUICK === "1";
+const BIN = join(ROOT, "node_modules", ".bin");
+const PATH = `${BIN}:${join(os.homedir(), ".cargo", "bin")}:${process.env.PATH}`;
+
+/** The sandbox runs this many times faster than real time in the requests benchmark. */
+const SPEED = 10;
+const REPS = {
+  initLoads: QUICK ? 5 : 21,
+  pollRounds: QUICK ? 3 : 9,
+  concurrentRuns: QUICK ? 1 : 3,
+  memoryRuns: QUICK ? 1 : 3,
+  requestRuns: QUICK ? 1 : 3,
+  requestWaves: QUICK ? 2 : 4,
+};
+
+// make bench writes its start time (with setup and builds) to bench/out/started.
+const started = Date.now();
+const makeStarted = (() => {
+  try {
+    return Number(readFileSync(join(OUT, "started"), "utf8")) * 1000 || null;
+  } catch {
+    return null;
+  }
+})();
+const log = (msg) => console.log(`bench: ${msg} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+const run = (cmd, args, opts = {}) =>
+  execFileSync(cmd, args, { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"], env: { ...process.env, PATH, ...opts.env } });
+const capture = (cmd, args) => {
+  try {
+    return execFileSync(cmd, args, { cwd: ROOT, encoding: "utf8", env: { ...process.env, PATH } }).trim();
+  } catch {
+    return "";
+  }
+};
+const saveJson = (name, value) => writeFileSync(join(OUT, `${name}.json`), JSON.stringify(value, null, 2) + "\n");
+
+// ----- builds --------------------------------------------------------------------------------
+
+function builds() {
+  if (!existsSync(join(ROOT, "pkg", "basiq_jobs_bg.wasm"))) {
+    throw new Error("pkg/ has no release build: run `make build` (or `make bench`) first");
+  }
+  if (!existsSync(SANDBOX_BIN)) throw new Error(`no sandbox at ${SANDBOX_BIN}: run cargo build --release -p sandbox`);
+  // A copy, so a rebuild of pkg/ while the bench runs cannot change what it measures.
+  rmSync(join(OUT, "pkg"), { recursive: true, force: true });
+  cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
+
+  // The variants build in a target directory of their own, so a `make build` running at the
+  // same time can never pick up one of their .wasm files for pkg/.
+  const variants = join(TARGET, "bench");
+  log("building the heap-stats package into bench/out/pkg-heap");
+  run("wasm-pack", ["--quiet", "build", "--release", "--target", "web", "--out-dir", join(OUT, "pkg-heap"), "--", "--features", "heap-stats"], {
+    env: { CARGO_TARGET_DIR: variants },
+  });
+
+  // The release build with its name section: not stripped, wasm-bindgen keeps names, and
+  // wasm-opt runs with the release flags plus --debuginfo (which keeps names too).
+  log("building a copy of the release wasm that keeps function names");
+  run("cargo", ["build", "--quiet", "--release", "--target", "wasm32-unknown-unknown", "--lib"], {
+    env: { CARGO_TARGET_DIR: variants, CARGO_PROFILE_RELEASE_STRIP: "false" },
+  });
+  const raw = join(OUT, "names-raw");
+  const named = join(OUT, "pkg-names");
+  rmSync(raw, { recursive: true, force: true });
+  rmSync(named, { recursive: true, force: true });
+  run("wasm-bindgen", ["--target", "web", "--out-dir", raw, join(variants, "wasm32-unknown-unknown", "release", "basiq_jobs.wasm")]);
+  const flags = JSON.parse(/^wasm-opt\s*=\s*(\[.*\])/m.exec(readFileSync(join(ROOT, "Cargo.toml"), "utf8"))?.[1] ?? '["-Oz"]');
+  mkdirSync(named, { recursive: true });
+  run("wasm-opt", [...flags, "--debuginfo", join(raw, "basiq_jobs_bg.wasm"), "-o", join(named, "basiq_jobs_bg.wasm")]);
+  cpSync(join(raw, "basiq_jobs.js"), join(named, "basiq_jobs.js"));
+}
+
+// ----- size ----------------------------------------------------------------------------------
+
+function measureSize() {
+  const bundles = join(OUT, "bundles");
+  mkdirSync(bundles, { recursive: true });
+  const esbuild = (entry, out, bundle = true) => {
+    const args = [entry, "--minify", "--format=esm", "--platform=browser", "--target=es2020", `--outfile=${out}`, "--log-level=warning"];
+    if (bundle) args.push("--bundle");
+    run(join(BIN, "esbuild"), args);
+    return out;
+  };
+  const version = (name) => JSON.parse(readFileSync(join(ROOT, "node_modules", name, "package.json"), "utf8")).version;
+  const wasm = fileSizes(join(OUT, "pkg", "basiq_jobs_bg.wasm"));
+  const glue = fileSizes(join(OUT, "pkg", "basiq_jobs.js"));
+  const shipped = { raw: wasm.raw + glue.raw, gzip: wasm.gzip + glue.gzip, brotli: wasm.brotli + glue.brotli };
+  const glueMin = fileSizes(esbuild(join(OUT, "pkg", "basiq_jobs.js"), join(bundles, "glue.min.js"), false));
+  const rows = [
+    { name: "basiq-jobs `.wasm`", ...wasm },
+    { name: "basiq-jobs JS glue, as shipped", ...glue },
+    { name: "**basiq-jobs shipped total** (budget)", ...shipped, total: true },
+    { name: "basiq-jobs `.wasm` + glue minified (esbuild)", raw: wasm.raw + glueMin.raw, gzip: wasm.gzip + glueMin.gzip, brotli: wasm.brotli + glueMin.brotli },
+    { name: "plain-JS poller (`bench/baseline/poller.js`)", ...fileSizes(esbuild(join(BENCH, "baseline", "poller.js"), join(bundles, "poller.min.js"))) },
+    { name: `@azure/core-lro ${version("@azure/core-lro")} + glue (\`bench/alternatives/core-lro.js\`)`, ...fileSizes(esbuild(join(BENCH, "alternatives", "core-lro.js"), join(bundles, "core-lro.min.js"))) },
+    { name: `p-retry ${version("p-retry")} + glue (\`bench/alternatives/p-retry.js\`)`, ...fileSizes(esbuild(join(BENCH, "alternatives", "p-retry.js"), join(bundles, "p-retry.min.js"))) },
+  ];
+  const named = contributors(readFileSync(join(OUT, "pkg-names", "basiq_jobs_bg.wasm")));
+  const release = contributors(readFileSync(join(OUT, "pkg", "basiq_jobs_bg.wasm")));
+  return {
+    rows,
+    shipped,
+    wasm,
+    glue,
+    release: { sections: release.sections, codeBytes: release.codeBytes, dataBytes: release.dataBytes, functions: release.functions },
+    named,
+  };
+}
+
+// ----- speed ---------------------------------------------------------------------------------
+
+async function measureInit(browser, url) {
+  const out = {};
+  for (const [key, fromBytes] of [["fromBytes", true], ["streaming", false]]) {
+    const times = [];
+    for (let i = 0; i < REPS.initLoads; i++) {
+      const { context, page } = await openPage(browser, `${url}/index.html`);
+      times.push(await call(page, "initTime", { pkg: "/pkg/basiq_jobs.js", wasm: "/pkg/basiq_jobs_bg.wasm", fromBytes }));
+      await context.close();
+    }
+    out[key] = { times, ...summary(times) };
+  }
+  return out;
+}
+
+async function measurePolls(browser, url) {
+  const cases = [
+    { key: "job", script: "job", real: false, watches: 25 },
+    { key: "steady", script: "steady", real: false, watches: 3 },
+    { key: "jobResponses", script: "job", real: true, watches: 25 },
+  ];
+  const out = {};
+  for (const c of cases) {
+    const { context, page } = await openPage(browser, `${url}/index.html`);
+    const r = await call(page, "pollSpeed", { pkg: "/pkg/basiq_jobs.js", rounds: REPS.pollRounds, watches: c.watches, script: c.script, real: c.real });
+    if (page.errors.length) throw new Error(`poll speed: ${page.errors.join("; ")}`);
+    await context.close();
+    out[c.key] = { ...c, wasm: summary(r.wasm), js: summary(r.js), ratio: summary(r.ratio), events: r.events, raw: r };
+  }
+  return out;
+}
+
+/** A CPU profile of one-poll work with the named build: self time by function. */
+async function profilePolls(browser, url) {
+  const { context, page } = await openPage(browser, `${url}/index.html`);
+  const cdp = await context.newCDPSession(page);
+  await call(page, "pollSpeed", { pkg: "/pkg-names/basiq_jobs.js", rounds: 1, watches: 25, script: "job", real: false, only: "wasm" });
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 50 });
+  await cdp.send("Profiler.start");
+  await call(page, "pollSpeed", { pkg: "/pkg-names/basiq_jobs.js", rounds: 6, watches: 25, script: "job", real: false, only: "wasm" });
+  const { profile } = await cdp.send("Profiler.stop");
+  await context.close();
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const self = new Map();
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const n = byId.get(id);
+    const f = n.callFrame;
+    let where;
+    if (f.url.startsWith("wasm://") || f.url.endsWith(".wasm")) where = "wasm";
+    else if (f.url.endsWith("/basiq_jobs.js")) where = "JS glue";
+    else if (f.url.endsWith("/harness.js")) where = "bench harness";
+    else if (!f.url) where = "builtins & GC";
+    else where = "other JS";
+    const name = (f.functionName || "(anonymous)").replace(/^\$/, "").replace(/\[[0-9a-f]{8,}\]/g, "").replace(/::h[0-9a-f]{16}/g, "");
+    const key = `${where}\u0000${name}`;
+    self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
+  });
+  // Idle time is not work; the harness (scripting the jobs, counting events) is not the package's.
+  const idle = new Set(["(idle)", "(program)"]);
+  let total = 0;
+  let harness = 0;
+  const rows = [];
+  for (const [key, us] of self) {
+    const [where, name] = key.split("\u0000");
+    if (where === "builtins & GC" && idle.has(name)) continue;
+    if (where === "bench harness") {
+      harness += us;
+      continue;
+    }
+    total += us;
+    rows.push({ where, name, us });
+  }
+  rows.sort((a, b) => b.us - a.us);
+  const byWhere = {};
+  for (const r of rows) byWhere[r.where] = (byWhere[r.where] ?? 0) + r.us;
+  return {
+    totalMs: total / 1000,
+    harnessShare: harness / (total + harness),
+    byWhere: Object.entries(byWhere).map(([where, us]) => ({ where, share: us / total })).sort((a, b) => b.share - a.share),
+    top: rows.slice(0, 20).map((r) => ({ ...r, share: r.us / total })),
+  };
+}
+
+async function measureConcurrent(browser, url) {
+  const out = {};
+  for (const impl of ["wasm", "js"]) {
+    const runs = [];
+    for (let i = 0; i < REPS.concurrentRuns; i++) {
+      const { context, page } = await openPage(browser, `${url}/index.html`);
+      const cdp = await context.newCDPSession(page);
+      await cdp.send("Performance.enable");
+      const metric = async (name) => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === name)?.value ?? NaN;
+      const task0 = await metric("TaskDuration");
+      const r = await call(page, "concurrent", { pkg: "/pkg/basiq_jobs.js", impl, count: 1000, intervalMs: 250 });
+      const task1 = await metric("TaskDuration");
+      if (page.errors.length || r.bad) throw new Error(`1,000 watches (${impl}): ${r.bad} bad outcomes; ${page.errors.join("; ")}`);
+      await context.close();
+      // The first burst is the start (1,000 calls and first polls); the rest are poll rounds.
+      const rounds = r.bursts.slice(1).map((b) => b.ms);
+      runs.push({
+        startMs: r.startMs,
+        firstBurstMs: r.bursts[0]?.ms,
+        rounds,
+        roundMedian: summary(rounds).median,
+        roundMax: Math.max(...rounds),
+        taskMsPerRound: ((task1 - task0) * 1000) / r.bursts.length,
+        longTasks: r.longTasks,
+        polls: r.polls,
+      });
+    }
+    out[impl] = {
+      runs,
+      roundMedian: summary(runs.map((x) => x.roundMedian)),
+      roundMax: summary(runs.map((x) => x.roundMax)),
+      taskMsPerRound: summary(runs.map((x) => x.taskMsPerRound)),
+      start: summary(runs.map((x) => x.firstBurstMs)),
+      longTaskMax: summary(runs.map((x) => Math.max(0, ...x.longTasks.map((t) => t.duration)))),
+    };
+  }
+  return out;
+}
+
+// ----- memory --------------------------------------------------------------------------------
+
+async function measureMemory(browser, url) {
+  const out = {};
+  for (const impl of ["wasm", "js"]) {
+    const runs = [];
+    for (let i = 0; i < REPS.memoryRuns; i++) {
+      const { context, page } = await openPage(browser, `${url}/index.html`);
+      const cdp = await context.newCDPSession(page);
+      const heap = async () => {
+        const h = await call(page, "heapNow");
+        await cdp.send("HeapProfiler.collectGarbage");
+        const { usedSize } = await cdp.send("Runtime.getHeapUsage");
+        return { rust: h.rustLiveBytes, js: usedSize, wasmMemory: h.wasmMemoryBytes };
+      };
+      await call(page, "memSetup", { pkg: "/pkg-heap/basiq_jobs.js", impl });
+      // A first short watch warms everything up (compiled code, one-time allocations), so the
+      // baseline is the page as it is between watches.
+      await call(page, "memRun", { polls: 1000 });
+      const warmup = await call(page, "memFinish");
+      const before = await heap();
+      await call(page, "memRun", { polls: 100 });
+      const warm = await heap();
+      await call(page, "memRun", { polls: 10_000 });
+      const after = await heap();
+      const first = await call(page, "memFinish");
+      const ended = await heap();
+      await call(page, "memRun", { polls: 100 });
+      const second = await call(page, "memFinish");
+      const ended2 = await heap();
+      if (page.errors.length || [warmup, first, second].some((x) => x.status !== "success")) {
+        throw new Error(`memory (${impl}): ${warmup.status}/${first.status}/${second.status}; ${page.errors.join("; ")}`);
+      }
+      await context.close();
+      runs.push({ before, warm, after, ended, ended2, polls: first.polls });
+    }
+    const pick = (point, key) => summary(runs.map((r) => r[point][key]));
+    const points = ["before", "warm", "after", "ended", "ended2"];
+    out[impl] = {
+      runs,
+      rust: Object.fromEntries(points.map((p) => [p, pick(p, "rust")])),
+      js: Object.fromEntries(points.map((p) => [p, pick(p, "js")])),
+      wasmMemory: Object.fromEntries(points.map((p) => [p, pick(p, "wasmMemory")])),
+      rustGrowth: summary(runs.map((r) => r.after.rust - r.warm.rust)),
+      rustLeft: summary(runs.map((r) => r.ended.rust - r.before.rust)),
+      rustPerWatch: summary(runs.map((r) => r.ended2.rust - r.ended.rust)),
+      jsGrowth: summary(runs.map((r) => r.after.js - r.warm.js)),
+      jsLeft: summary(runs.map((r) => r.ended.js - r.before.js)),
+      jsPerWatch: summary(runs.map((r) => r.ended2.js - r.ended.js)),
+    };
+  }
+  return out;
+}
+
+// ----- requests ------------------------------------------------------------------------------
+
+const STRATEGIES = [
+  {
+    name: "basiq-jobs defaults",
+    kind: "watcher",
+    // The defaults (1 s growing ×1.5 to 5 s, ±20%; 10 min timeout, 30 s per request), scaled to
+    // the sandbox clock: the watcher's options are real milliseconds.
+    timing: { intervalMs: 1000 / SPEED, maxIntervalMs: 5000 / SPEED, timeoutMs: 600_000 / SPEED, requestTimeoutMs: 30_000 / SPEED, longIntervalMs: 600_000 / SPEED },
+  },
+  { name: "fixed 1 s poller", kind: "fixed", intervalMs: 1000 / SPEED },
+  { name: "fixed 2 s poller", kind: "fixed", intervalMs: 2000 / SPEED },
+];
+
+async function requests(browser) {
+  const r = await measureRequests({
+    browser,
+    bin: SANDBOX_BIN,
+    www: join(BENCH, "page"),
+    pkg: join(OUT, "pkg"),
+    speed: SPEED,
+    strategies: STRATEGIES,
+    runs: REPS.requestRuns,
+    waves: REPS.requestWaves,
+    log,
+  });
+  const per = STRATEGIES.map((s) => {
+    const jobs = r.records.filter((x) => x.strategy === s.name);
+    const perRun = [...new Set(jobs.map((j) => j.run))].map((run) => {
+      const js = jobs.filter((j) => j.run === run);
+      return { meanRequests: mean(js.map((j) => j.requests)), p50: quantile(js.map((j) => j.lateMs), 0.5), p95: quantile(js.map((j) => j.lateMs), 0.95) };
+    });
+    return {
+      name: s.name,
+      jobs: jobs.map((j) => ({ requests: j.requests, lateMs: j.lateMs, jobMs: j.jobMs, spec: j.spec, status: j.status })),
+      count: jobs.length,
+      meanRequests: mean(jobs.map((j) => j.requests)),
+      medianRequests: quantile(jobs.map((j) => j.requests), 0.5),
+      p50: quantile(jobs.map((j) => j.lateMs), 0.5),
+      p95: quantile(jobs.map((j) => j.lateMs), 0.95),
+      max: Math.max(...jobs.map((j) => j.lateMs)),
+      perRun: {
+        meanRequests: summary(perRun.map((x) => x.meanRequests)),
+        p50: summary(perRun.map((x) => x.p50)),
+        p95: summary(perRun.map((x) => x.p95)),
+      },
+      bySpec: [...new Set(jobs.map((j) => j.spec))].map((spec) => {
+        const js = jobs.filter((j) => j.spec === spec);
+        return { spec, meanRequests: mean(js.map((j) => j.requests)), medianLateMs: quantile(js.map((j) => j.lateMs), 0.5), meanJobMs: mean(js.map((j) => j.jobMs)) };
+      }),
+    };
+  });
+  const uncertainty = mean(r.records.map((x) => x.lateUncertaintyMs));
+  const jobMs = r.records.map((x) => x.jobMs);
+  return { speed: SPEED, strategies: per, uncertaintyMs: uncertainty, jobMs: { min: Math.min(...jobMs), max: Math.max(...jobMs) }, sandboxStats: r.stats, records: r.records };
+}
+
+// ----- machine -------------------------------------------------------------------------------
+
+function machine(browserVersion) {
+  const cpus = os.cpus();
+  const lscpu = capture("lscpu", []);
+  const model = /^Model name:\s*(.+)$/m.exec(lscpu)?.[1] ?? cpus[0]?.model ?? "unknown CPU";
+  const osName = /^PRETTY_NAME="?([^"\n]+)"?/m.exec(existsSync("/etc/os-release") ? readFileSync("/etc/os-release", "utf8") : "")?.[1] ?? os.type();
+  const dirty = capture("git", ["status", "--porcelain", "--untracked-files=no"]) !== "";
+  return {
+    date: new Date().toISOString(),
+    nproc: Number(capture("nproc", [])) || cpus.length,
+    model,
+    memGiB: os.totalmem() / 2 ** 30,
+    os: osName,
+    node: process.version,
+    chromium: browserVersion,
+    rustc: capture("rustc", ["--version"]),
+    wasmBindgen: capture("wasm-bindgen", ["--version"]),
+    wasmOpt: capture("wasm-opt", ["--version"]),
+    commit: capture("git", ["rev-parse", "--short", "HEAD"]) + (dirty ? " (with uncommitted changes)" : ""),
+  };
+}
+
+// ----- main ----------------------------------------------------------------------------------
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  log(`start${QUICK ? " (quick)" : ""}`);
+  builds();
+
+  log("size");
+  const size = measureSize();
+  saveJson("size", size);
+
+  const server = await serveStatic({
+    "/pkg/": join(OUT, "pkg"),
+    "/pkg-heap/": join(OUT, "pkg-heap"),
+    "/pkg-names/": join(OUT, "pkg-names"),
+    "/baseline/": join(BENCH, "baseline"),
+    "/": join(BENCH, "page"),
+  });
+  const browser = await launch({ gc: true });
+  const env = machine(browser.version());
+  try {
+    log("init");
+    const init = await measureInit(browser, server.url);
+    log("one poll's work");
+    const polls = await measurePolls(browser, server.url);
+    log("profile of one poll");
+    const profile = await profilePolls(browser, server.url);
+    saveJson("speed", { init, polls, profile });
+    log("1,000 watches");
+    const concurrent = await measureConcurrent(browser, server.url);
+    saveJson("concurrent", concurrent);
+    log("memory");
+    const memory = await measureMemory(browser, server.url);
+    saveJson("memory", memory);
+    log("requests against the sandbox");
+    const req = await requests(browser);
+    saveJson("requests", req);
+
+    const chart = requestsChart({
+      strategies: req.strategies,
+      budgetMs: 1000,
+      title: `Requests per job vs. how late the end is noticed (${req.strategies[0].count} jobs per strategy, sandbox at ×${SPEED})`,
+    });
+    writeFileSync(join(BENCH, "requests.svg"), chart);
+    const seconds = (Date.now() - started) / 1000;
+    const makeSeconds = makeStarted && makeStarted <= started && started - makeStarted < 1_800_000 ? (Date.now() - makeStarted) / 1000 : null;
+    const results = { env, seconds, makeSeconds, quick: QUICK, reps: REPS, size, init, polls, profile, concurrent, memory, requests: req };
+    saveJson("results", { ...results, requests: { ...req, records: undefined } });
+    writeReport(join(BENCH, "RESULTS.md"), results);
+    log("wrote bench/RESULTS.md, bench/requests.svg and bench/out/*.json");
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.stack ?? e}`);
+  process.exit(1);
+});
+
