@@ -9,10 +9,10 @@ const esc = (s) => String(s).replace(/&/g, "&amp;").replace(/</g, "&lt;").replac
  * `strategies`: `[{ name, jobs: [{ requests, lateMs }], meanRequests, p50, p95 }]`;
  * `budgetMs`: a horizontal line at the latency budget.
  */
-export function requestsChart({ strategies, budgetMs, title }) {
+export function requestsChart({ strategies, budgetMs, title, subtitle = "" }) {
   const W = 720;
   const H = 440;
-  const m = { left: 64, right: 190, top: 44, bottom: 56 };
+  const m = { left: 64, right: 190, top: 56, bottom: 56 };
   const pw = W - m.left - m.right;
   const ph = H - m.top - m.bottom;
   const allJobs = strategies.flatMap((s) => s.jobs);
@@ -29,7 +29,8 @@ export function requestsChart({ strategies, budgetMs, title }) {
   out.push(
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="system-ui, -apple-system, 'Segoe UI', sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="#ffffff"/>`,
-    `<text x="${m.left}" y="24" font-size="15" font-weight="600">${esc(title)}</text>`,
+    `<text x="${m.left}" y="22" font-size="15" font-weight="600">${esc(title)}</text>`,
+    `<text x="${m.left}" y="38" fill="#555">${esc(subtitle)}</text>`,
   );
   // Grid and axes.
   const sx = niceStep(maxX, 8);

@@ -237,7 +237,7 @@ export function writeReport(path, r) {
     "",
     "- `bench/run.mjs` drives everything; the page side is `bench/page/harness.js`. Chromium is Debian's (`/usr/bin/chromium`), headless, through `playwright-core`, on a cross-origin-isolated page (microsecond timers).",
     "- One poll's work: `watchJob` and the plain-JS poller (`bench/baseline/poller.js`) follow the same scripted jobs one after another in the same page and run, alternating which goes first. The scripted `fetch` answers from memory; `intervalMs` is 1 (the smallest allowed; 0 is refused) and timers of 5 ms or less fire as soon as the event loop is free while `Date.now()` moves on to their deadline, so neither implementation waits and the time per poll is the work: building the request, reading the answer, parsing, diffing, events, scheduling.",
-    "- 1,000 watches: different job URLs (watches of one URL share a loop), scripted `fetch`, `intervalMs` 250 with no back-off and no jitter so every watch polls in the same burst; a burst runs from the first poll timer firing to the last piece of work of that round, all synchronous main-thread work.",
+    "- 1,000 watches: different job URLs (watches of one URL share a loop), scripted `fetch`, `intervalMs` 400 with no back-off and no jitter so every watch polls in the same burst; a round's burst runs from the first poll timer of the round firing to the last piece of work of that round (the next timer set, or `done`), all main-thread work; work is counted in round k once every watch has started its k-th request.",
     "- Init: each figure is a new browser context and page; the JS glue is imported first, then `await init()` is timed.",
     `- Repetitions: ${Object.entries(r.reps)
       .map(([k, v]) => `${k} ${v}`)

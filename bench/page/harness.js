@@ -223,7 +223,9 @@ export async function pollSpeed({ pkg, rounds, watches, script, real, only = nul
 /**
  * Starts `count` watches of different jobs that poll in step (interval `intervalMs`, no jitter,
  * no back-off) against a scripted fetch, and measures each poll round's main-thread burst:
- * from the first timer that fires to the last piece of work of that round.
+ * from the first poll timer of the round firing to the last piece of work of that round. Work
+ * belongs to round k from the moment the k-th fetch of every watch has been started (all
+ * watches poll once per round), so slow rounds are measured as they are, never merged.
  */
 export async function concurrent({ pkg, impl, count, intervalMs }) {
   const lib = await load(pkg);
@@ -235,20 +237,30 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
     urls.push(url);
     scripts.set(url, Array.from({ length: polls }, (_, k) => [200, jobBody(url, Math.floor(k / 2))]));
   }
-  const marks = [];
-  const mark = () => marks.push(performance.now());
+  let fetches = 0;
+  const rounds = Array.from({ length: polls }, () => ({ first: Infinity, last: -Infinity }));
+  const at = (round) => {
+    const r = rounds[Math.min(Math.max(round, 0), polls - 1)];
+    const t = performance.now();
+    if (t < r.first) r.first = t;
+    if (t > r.last) r.last = t;
+  };
+  // Before a fetch: the round it opens; after one: the round of the last fetch.
+  const ahead = () => at(Math.floor(fetches / count));
+  const behind = () => at(Math.floor((fetches - 1) / count));
   const fetch = scriptedFetch(scripts);
   const markedFetch = (url, init) => {
-    mark();
+    ahead();
+    fetches += 1;
     return fetch(url, init);
   };
   // Mark the poll timers firing and being set again.
   const savedSetTimeout = globalThis.setTimeout;
   globalThis.setTimeout = (fn, ms, ...args) => {
     if (ms === intervalMs && typeof fn === "function") {
-      mark();
+      behind();
       return savedSetTimeout((...a) => {
-        mark();
+        ahead();
         fn(...a);
       }, ms, ...args);
     }
@@ -267,30 +279,19 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
     maxIntervalMs: intervalMs,
     backoff: 1,
     jitter: 0,
-    onStep: mark,
-    onProgress: mark,
+    onStep: behind,
+    onProgress: behind,
   };
+  ahead();
   const t0 = performance.now();
-  const dones = urls.map((url) => start(url, options).then((o) => (mark(), o)));
+  const dones = urls.map((url) => start(url, options).then((o) => (behind(), o)));
   const startMs = performance.now() - t0;
   const outcomes = await Promise.all(dones);
   await sleep(50);
   observer.disconnect();
   globalThis.setTimeout = savedSetTimeout;
   const bad = outcomes.filter((o) => o.status !== "success").length;
-  // Rounds: marks separated by more than a third of the interval.
-  marks.sort((a, b) => a - b);
-  const bursts = [];
-  let first = marks[0];
-  let last = marks[0];
-  for (const m of marks) {
-    if (m - last > intervalMs / 3) {
-      bursts.push({ start: first, ms: last - first });
-      first = m;
-    }
-    last = m;
-  }
-  bursts.push({ start: first, ms: last - first });
+  const bursts = rounds.map((r) => ({ start: r.first, ms: r.last - r.first }));
   return { count, polls: fetch.total(), bad, startMs, bursts, longTasks };
 }
 
