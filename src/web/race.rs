@@ -1,6 +1,6 @@
 //! Awaiting a JS promise that a timeout, a cancellation or a wake-up can cut short.
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 
 use gloo_timers::callback::Timeout;
 use js_sys::{Array, Function, Object, Promise};
@@ -16,9 +16,13 @@ pub(crate) enum Raced {
 }
 
 /// One watch's cancellation and wake-up promises.
+///
+/// Each race gets its own short-lived cancel promise: racing one long-lived promise would leave a
+/// reaction on it per race, growing the JS heap for as long as the watch lasts.
 pub(crate) struct Interrupts {
-    cancelled: Promise,
-    cancel: RefCell<Option<Function>>,
+    cancelled: Cell<bool>,
+    cancellers: RefCell<Vec<(u32, Function)>>,
+    next_race: Cell<u32>,
     wake: RefCell<Option<Function>>,
     in_flight: RefCell<Vec<web_sys::AbortController>>,
     cancel_mark: Object,
@@ -27,11 +31,10 @@ pub(crate) struct Interrupts {
 
 impl Interrupts {
     pub(crate) fn new() -> Self {
-        let mut cancel = None;
-        let cancelled = Promise::new(&mut |resolve, _reject| cancel = Some(resolve));
         Self {
-            cancelled,
-            cancel: RefCell::new(cancel),
+            cancelled: Cell::new(false),
+            cancellers: RefCell::new(Vec::new()),
+            next_race: Cell::new(0),
             wake: RefCell::new(None),
             in_flight: RefCell::new(Vec::new()),
             cancel_mark: Object::new(),
@@ -44,7 +47,8 @@ impl Interrupts {
         for c in self.in_flight.take() {
             c.abort();
         }
-        if let Some(f) = self.cancel.borrow_mut().take() {
+        self.cancelled.set(true);
+        for (_, f) in self.cancellers.take() {
             let _ = f.call1(&JsValue::UNDEFINED, &self.cancel_mark);
         }
         self.wake();
@@ -78,7 +82,17 @@ impl Interrupts {
 
     /// Awaits `promise`, unless `timeout_ms` passes or the watch is cancelled first.
     pub(crate) async fn race(&self, promise: &Promise, timeout_ms: Option<u64>) -> Raced {
-        let contenders = Array::of2(promise, &self.cancelled);
+        if self.cancelled.get() {
+            return Raced::Cancelled;
+        }
+        let id = self.next_race.get().wrapping_add(1);
+        self.next_race.set(id);
+        let mut canceller = None;
+        let cancelled = Promise::new(&mut |resolve, _reject| canceller = Some(resolve));
+        if let Some(f) = canceller {
+            self.cancellers.borrow_mut().push((id, f));
+        }
+        let contenders = Array::of2(promise, &cancelled);
         // The timer is cleared when `_timer` drops, so no callback outlives the race.
         let _timer = timeout_ms.map(|ms| {
             let mut timer = None;
@@ -94,7 +108,9 @@ impl Interrupts {
             contenders.push(&fired);
             timer
         });
-        match JsFuture::from(Promise::race(&contenders)).await {
+        let result = JsFuture::from(Promise::race(&contenders)).await;
+        self.cancellers.borrow_mut().retain(|(i, _)| *i != id);
+        match result {
             Ok(v) if Object::is(&v, &self.cancel_mark) => Raced::Cancelled,
             Ok(v) if Object::is(&v, &self.timeout_mark) => Raced::TimedOut,
             Ok(v) => Raced::Resolved(v),
