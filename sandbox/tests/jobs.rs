@@ -2,7 +2,7 @@
 
 mod common;
 
-use common::{finished, statuses, step, step_is, str_of, titles, Sandbox};
+use common::{connection_id, finished, statuses, step, step_is, str_of, titles, Sandbox};
 use serde_json::{json, Value};
 
 const LOCKED: &str =
@@ -130,11 +130,7 @@ fn jian_yang_create_fails_retrieve_accounts_with_service_unavailable() {
         "Service is currently unavailable, try again later.",
     );
     // A create job does not enter the retry queue: a refresh starts a new job.
-    let conn = str_of(&job["links"]["source"])
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let conn = connection_id(&job);
     let reply = sb.post(
         &format!("/users/{user}/connections/{conn}/refresh"),
         &token,
@@ -151,11 +147,7 @@ fn jian_yang_update_waits_in_the_retry_queue_and_succeeds_on_the_second_retry() 
     let (user, token) = sb.client();
     let first = sb.start_job(&user, &token, "jianYang", "wrong", "AU00000");
     let job = sb.poll_until(&first, &token, |j| j["links"]["source"].is_string());
-    let conn = str_of(&job["links"]["source"])
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let conn = connection_id(&job);
 
     let reply = sb.post(
         &format!("/users/{user}/connections/{conn}"),
@@ -381,11 +373,7 @@ fn duplicate_create_and_refresh_answer_200_with_the_running_job() {
     // links.source appears once verify-credentials has started.
     let job = sb.poll_until(&id, &token, |j| j["links"]["source"].is_string());
     assert_eq!(step(&job, "verify-credentials")["status"], "in-progress");
-    let conn = str_of(&job["links"]["source"])
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let conn = connection_id(&job);
     let refresh = sb.post(
         &format!("/users/{user}/connections/{conn}/refresh"),
         &token,
@@ -446,11 +434,7 @@ fn a_finished_job_lets_a_refresh_start_a_new_one() {
     let (user, token) = sb.client();
     let id = sb.start_job(&user, &token, "monica", "hall", "AU00002");
     let job = sb.poll_finished(&id, &token);
-    let conn = str_of(&job["links"]["source"])
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_owned();
+    let conn = connection_id(&job);
     let refresh = sb.post(
         &format!("/users/{user}/connections/{conn}/refresh"),
         &token,

@@ -367,6 +367,15 @@ pub fn str_of(v: &Value) -> String {
 }
 
 /// The step statuses of a job body, in order.
+/// The connection id at the end of a job's `links.source`.
+pub fn connection_id(job: &Value) -> String {
+    str_of(&job["links"]["source"])
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_owned()
+}
+
 pub fn statuses(job: &Value) -> Vec<String> {
     job["steps"]
         .as_array()
