@@ -4,7 +4,7 @@
 import { createReadStream, statSync } from "node:fs";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve } from "node:path";
-import { chromium } from "playwright-core";
+import { CHROMIUM, launchChromium } from "../../tests/support/chromium.mjs";
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
@@ -54,20 +54,11 @@ export function serveStatic(mounts) {
   });
 }
 
-export const CHROMIUM = process.env.CHROMIUM ?? "/usr/bin/chromium";
+export { CHROMIUM };
 
 /** Launches headless Chromium (never downloads one); `gc` exposes `gc()` to pages. */
 export function launch({ gc = false } = {}) {
-  const args = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-  ];
-  if (gc) args.push("--js-flags=--expose-gc");
-  return chromium.launch({ executablePath: CHROMIUM, headless: true, args });
+  return launchChromium(gc ? ["--js-flags=--expose-gc"] : []);
 }
 
 /** A fresh context and page at `url`; page errors are collected on `page.errors`. */
