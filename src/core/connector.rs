@@ -1,9 +1,9 @@
 //! Institution health and timings, read from `GET /connectors`.
 
-use miniserde::json::{Object, Value};
+use super::json::{whole_number, Object, Value};
 
 use super::advice::ConnectorStatus;
-use super::job::{number_u64, parse_json, str_of};
+use super::job::{parse_json, str_of};
 
 /// One institution's status and average step durations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,7 +64,7 @@ fn read_stats(entry: &Object) -> (Vec<(String, u64)>, Option<u64>) {
         return (Vec::new(), None);
     };
     let ms = |k: &str| match avg.get(k) {
-        Some(Value::Number(n)) => number_u64(n),
+        Some(Value::Number(n)) => whole_number(n),
         _ => None,
     };
     let steps = [

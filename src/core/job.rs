@@ -1,6 +1,6 @@
 //! The Basiq job resource, parsed tolerantly from every published shape.
 
-use miniserde::json::{self, Array, Number, Object, Value};
+use super::json::{self, whole_number, Object, Value};
 
 /// Where a step stands; unknown statuses are kept as `Unknown` rather than rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -206,7 +206,7 @@ impl core::fmt::Display for ParseError {
 }
 
 /// Parses a JSON text into a JSON value, telling HTML and empty bodies apart.
-pub fn parse_json(text: &str) -> Result<Value, ParseError> {
+pub fn parse_json(text: &str) -> Result<Value<'_>, ParseError> {
     let trimmed = text.trim_start_matches('\u{feff}').trim();
     if trimmed.is_empty() {
         return Err(ParseError::Empty);
@@ -214,7 +214,7 @@ pub fn parse_json(text: &str) -> Result<Value, ParseError> {
     if trimmed.starts_with('<') {
         return Err(ParseError::Html);
     }
-    json::from_str::<Value>(trimmed).map_err(|_| ParseError::NotJson)
+    json::parse(trimmed).ok_or(ParseError::NotJson)
 }
 
 /// Parses a job from its JSON text.
@@ -231,8 +231,8 @@ pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
         return Err(ParseError::ApiError { code });
     }
     let id = match obj.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => s.clone(),
-        Some(Value::Number(n)) => number_text(n),
+        Some(Value::String(s)) if !s.is_empty() => String::from(&**s),
+        Some(Value::Number(n)) => String::from(*n),
         None | Some(Value::Null) => return Err(ParseError::Missing("id".into())),
         Some(_) => return Err(wrong("id", "a string")),
     };
@@ -274,7 +274,7 @@ pub fn api_error_code(obj: &Object) -> Option<String> {
     })
 }
 
-fn parse_steps(arr: &Array) -> Result<Vec<Step>, ParseError> {
+fn parse_steps(arr: &[Value]) -> Result<Vec<Step>, ParseError> {
     arr.iter()
         .enumerate()
         .map(|(i, v)| parse_step(i, v))
@@ -290,7 +290,7 @@ fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
         });
     };
     let title = match obj.get("title") {
-        Some(Value::String(s)) => s.clone(),
+        Some(Value::String(s)) => String::from(&**s),
         None | Some(Value::Null) => return Err(ParseError::Missing(at(".title"))),
         Some(_) => return Err(wrong(&at(".title"), "a string")),
     };
@@ -350,15 +350,15 @@ fn read_mfa(r: &Object, at: &str) -> Result<MfaRequest, ParseError> {
         Some(Value::Array(a)) => a
             .iter()
             .filter_map(|v| match v {
-                Value::String(s) => Some(s.clone()),
+                Value::String(s) => Some(String::from(&**s)),
                 _ => None,
             })
             .collect(),
-        Some(Value::String(s)) => vec![s.clone()],
+        Some(Value::String(s)) => vec![String::from(&**s)],
         _ => Vec::new(),
     };
     let expiry_ms = match r.get("expiryMs") {
-        Some(Value::Number(n)) => number_u64(n),
+        Some(Value::Number(n)) => whole_number(n),
         _ => None,
     };
     let response_url = match r.get("links") {
@@ -377,7 +377,7 @@ fn read_mfa(r: &Object, at: &str) -> Result<MfaRequest, ParseError> {
 /// A string field; `null` and absence are both `None`, any other type is an error.
 pub fn opt_str(obj: &Object, key: &str, field: &str) -> Result<Option<String>, ParseError> {
     match obj.get(key) {
-        Some(Value::String(s)) => Ok(Some(s.clone())),
+        Some(Value::String(s)) => Ok(Some(String::from(&**s))),
         None | Some(Value::Null) => Ok(None),
         Some(_) => Err(wrong(field, "a string")),
     }
@@ -388,24 +388,6 @@ pub fn str_of<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
     match obj.get(key) {
         Some(Value::String(s)) => Some(s),
         _ => None,
-    }
-}
-
-/// A non-negative whole number, if the JSON number is one (fractions truncate).
-pub fn number_u64(n: &Number) -> Option<u64> {
-    match *n {
-        Number::U64(v) => Some(v),
-        Number::I64(v) => u64::try_from(v).ok(),
-        Number::F64(v) if (0.0..1.8e19).contains(&v) => Some(v as u64),
-        Number::F64(_) => None,
-    }
-}
-
-fn number_text(n: &Number) -> String {
-    match *n {
-        Number::U64(v) => v.to_string(),
-        Number::I64(v) => v.to_string(),
-        Number::F64(v) => (v as i64).to_string(),
     }
 }
 

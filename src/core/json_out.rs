@@ -39,6 +39,34 @@ impl JsonObject {
         s
     }
 
+    /// Adds `"key": 123`.
+    pub fn number(self, key: &str, value: u64) -> Self {
+        let mut s = self.key(key);
+        push_number(&mut s.0, value);
+        s
+    }
+
+    /// Adds `"key": true` or `false`.
+    pub fn bool(self, key: &str, value: bool) -> Self {
+        let mut s = self.key(key);
+        s.0.push_str(if value { "true" } else { "false" });
+        s
+    }
+
+    /// Adds `"key": [{…}, {…}]`.
+    pub fn objects(self, key: &str, values: impl IntoIterator<Item = JsonObject>) -> Self {
+        let mut s = self.key(key);
+        s.0.push('[');
+        for (i, v) in values.into_iter().enumerate() {
+            if i > 0 {
+                s.0.push(',');
+            }
+            s.0.push_str(&v.finish());
+        }
+        s.0.push(']');
+        s
+    }
+
     /// Adds `"key": {…}`.
     pub fn object(self, key: &str, value: JsonObject) -> Self {
         let mut s = self.key(key);
@@ -60,6 +88,31 @@ impl JsonObject {
         self.0.push(':');
         self
     }
+}
+
+/// Appends `n` in decimal, without the formatting machinery.
+pub fn push_number(out: &mut String, n: u64) {
+    let mut digits = [0u8; 20];
+    let mut len = 0;
+    let mut rest = n;
+    for slot in digits.iter_mut() {
+        *slot = b'0' + (rest % 10) as u8;
+        len += 1;
+        rest /= 10;
+        if rest == 0 {
+            break;
+        }
+    }
+    for d in digits.iter().take(len).rev() {
+        out.push(char::from(*d));
+    }
+}
+
+/// `n` in decimal.
+pub fn number_text(n: u64) -> String {
+    let mut s = String::new();
+    push_number(&mut s, n);
+    s
 }
 
 /// Appends `s` as a JSON string literal.
@@ -102,8 +155,24 @@ mod tests {
             text,
             r#"{"a":"q\"b\\s\n\u0001é","list":["1","\""],"o":{"id":"AU00000"}}"#
         );
-        let back: miniserde::json::Value = miniserde::json::from_str(&text).unwrap();
-        assert!(matches!(back, miniserde::json::Value::Object(_)));
+        assert!(matches!(
+            crate::core::json::parse(&text),
+            Some(crate::core::json::Value::Object(_))
+        ));
         assert_eq!(JsonObject::new().finish(), "{}");
+    }
+
+    #[test]
+    fn writes_numbers_without_formatting() {
+        for n in [0, 7, 10, 1_700_000_000_000, u64::MAX] {
+            assert_eq!(number_text(n), n.to_string());
+        }
+        let text = JsonObject::new()
+            .number("n", 42)
+            .bool("t", true)
+            .bool("f", false)
+            .objects("l", [JsonObject::new().number("a", 1), JsonObject::new()])
+            .finish();
+        assert_eq!(text, r#"{"n":42,"t":true,"f":false,"l":[{"a":1},{}]}"#);
     }
 }

@@ -4,6 +4,7 @@ pub mod connector;
 pub mod datetime;
 pub mod events;
 pub mod job;
+pub mod json;
 pub mod json_out;
 pub mod messages;
 pub mod policy;

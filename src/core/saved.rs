@@ -1,6 +1,8 @@
 //! The saved form of a watch: enough to resume after a reload, and never a token.
 
-use miniserde::{json, Deserialize, Serialize};
+use super::job::str_of;
+use super::json::{self, whole_number, Object, Value};
+use super::json_out::JsonObject;
 
 /// Bumped whenever the saved form changes meaning.
 const VERSION: u32 = 1;
@@ -21,64 +23,144 @@ pub struct Saved {
     pub mfa_reported: Option<String>,
 }
 
-#[derive(Serialize, Deserialize)]
-struct Wire {
-    v: u32,
-    job_url: String,
-    api_origin: String,
-    operation: String,
-    connection_id: Option<String>,
-    institution_id: Option<String>,
-    attempt: Option<u32>,
-    started_ms: u64,
-    long_wait: bool,
-    steps: Vec<WireStep>,
-    mfa_reported: Option<String>,
-}
-
-#[derive(Serialize, Deserialize)]
-struct WireStep {
-    title: String,
-    status: String,
-}
-
 /// The saved form as a JSON string.
 pub fn save(s: Saved) -> String {
-    json::to_string(&Wire {
-        v: VERSION,
-        job_url: s.job_url,
-        api_origin: s.api_origin,
-        operation: s.operation,
-        connection_id: s.connection_id,
-        institution_id: s.institution_id,
-        attempt: s.attempt,
-        started_ms: s.started_ms,
-        long_wait: s.long_wait,
-        steps: s
-            .steps
-            .into_iter()
-            .map(|(title, status)| WireStep { title, status })
-            .collect(),
-        mfa_reported: s.mfa_reported,
-    })
+    let steps = s.steps.iter().map(|(title, status)| {
+        JsonObject::new()
+            .string("title", title)
+            .string("status", status)
+    });
+    let mut o = JsonObject::new()
+        .number("v", VERSION.into())
+        .string("job_url", &s.job_url)
+        .string("api_origin", &s.api_origin)
+        .string("operation", &s.operation)
+        .opt_string("connection_id", s.connection_id.as_deref())
+        .opt_string("institution_id", s.institution_id.as_deref());
+    if let Some(a) = s.attempt {
+        o = o.number("attempt", a.into());
+    }
+    o.number("started_ms", s.started_ms)
+        .bool("long_wait", s.long_wait)
+        .objects("steps", steps)
+        .opt_string("mfa_reported", s.mfa_reported.as_deref())
+        .finish()
 }
 
 /// Reads a saved form; the error says what is wrong with it.
 pub fn load(text: &str) -> Result<Saved, &'static str> {
-    let w: Wire = json::from_str(text).map_err(|_| "is not a saved basiq-jobs watch")?;
-    if w.v != VERSION {
-        return Err("was saved by an incompatible version");
+    const NOT_SAVED: &str = "is not a saved basiq-jobs watch";
+    let Some(Value::Object(o)) = json::parse(text) else {
+        return Err(NOT_SAVED);
+    };
+    if number(&o, "v") != Some(u64::from(VERSION)) {
+        return Err(if o.contains_key("v") {
+            "was saved by an incompatible version"
+        } else {
+            NOT_SAVED
+        });
     }
+    let text = |k: &str| str_of(&o, k).map(String::from).ok_or(NOT_SAVED);
+    let opt = |k: &str| match o.get(k) {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::String(s)) => Ok(Some(String::from(&**s))),
+        Some(_) => Err(NOT_SAVED),
+    };
+    let steps = match o.get("steps") {
+        Some(Value::Array(list)) => list
+            .iter()
+            .map(|v| match v {
+                Value::Object(s) => match (str_of(s, "title"), str_of(s, "status")) {
+                    (Some(t), Some(st)) => Ok((String::from(t), String::from(st))),
+                    _ => Err(NOT_SAVED),
+                },
+                _ => Err(NOT_SAVED),
+            })
+            .collect::<Result<_, _>>()?,
+        _ => return Err(NOT_SAVED),
+    };
+    let attempt = match o.get("attempt") {
+        None | Some(Value::Null) => None,
+        Some(_) => Some(
+            number(&o, "attempt")
+                .and_then(|a| u32::try_from(a).ok())
+                .ok_or(NOT_SAVED)?,
+        ),
+    };
     Ok(Saved {
-        job_url: w.job_url,
-        api_origin: w.api_origin,
-        operation: w.operation,
-        connection_id: w.connection_id,
-        institution_id: w.institution_id,
-        attempt: w.attempt,
-        started_ms: w.started_ms,
-        long_wait: w.long_wait,
-        steps: w.steps.into_iter().map(|s| (s.title, s.status)).collect(),
-        mfa_reported: w.mfa_reported,
+        job_url: text("job_url")?,
+        api_origin: text("api_origin")?,
+        operation: text("operation")?,
+        connection_id: opt("connection_id")?,
+        institution_id: opt("institution_id")?,
+        attempt,
+        started_ms: number(&o, "started_ms").ok_or(NOT_SAVED)?,
+        long_wait: match o.get("long_wait") {
+            Some(Value::Bool(b)) => *b,
+            _ => return Err(NOT_SAVED),
+        },
+        steps,
+        mfa_reported: opt("mfa_reported")?,
     })
+}
+
+fn number(o: &Object, key: &str) -> Option<u64> {
+    match o.get(key) {
+        Some(Value::Number(n)) => whole_number(n),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sample() -> Saved {
+        Saved {
+            job_url: "https://au-api.basiq.io/jobs/j\"1".into(),
+            api_origin: "https://au-api.basiq.io".into(),
+            operation: "update".into(),
+            connection_id: Some("c1".into()),
+            institution_id: None,
+            attempt: Some(2),
+            started_ms: 1_700_000_000_123,
+            long_wait: true,
+            steps: vec![("verify-credentials".into(), "failed".into())],
+            mfa_reported: None,
+        }
+    }
+
+    #[test]
+    fn a_saved_watch_reads_back_the_same() {
+        let text = save(sample());
+        assert!(text.starts_with(r#"{"v":1,"#), "{text}");
+        assert_eq!(load(&text), Ok(sample()));
+        let bare = Saved {
+            attempt: None,
+            steps: Vec::new(),
+            ..sample()
+        };
+        assert_eq!(load(&save(bare.clone())), Ok(bare));
+    }
+
+    #[test]
+    fn anything_else_is_refused_with_a_reason() {
+        let other_version = save(sample()).replacen(r#""v":1"#, r#""v":2"#, 1);
+        assert_eq!(
+            load(&other_version),
+            Err("was saved by an incompatible version")
+        );
+        let not_saved = Err("is not a saved basiq-jobs watch");
+        for bad in [
+            "",
+            "[]",
+            "{}",
+            r#"{"v":1}"#,
+            &save(sample()).replacen(r#""long_wait":true"#, r#""long_wait":1"#, 1),
+            &save(sample()).replacen(r#""attempt":2"#, r#""attempt":"2""#, 1),
+            &save(sample()).replacen(r#""connection_id":"c1""#, r#""connection_id":5"#, 1),
+        ] {
+            assert_eq!(load(bad), not_saved, "{bad}");
+        }
+    }
 }

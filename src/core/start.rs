@@ -1,6 +1,6 @@
 //! Starting jobs: the create, update and refresh requests, and reading what they answer.
 
-use miniserde::json::Value;
+use super::json::Value;
 
 use super::json_out::JsonObject;
 

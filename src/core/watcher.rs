@@ -5,7 +5,7 @@
 
 use std::collections::VecDeque;
 
-use miniserde::json::Value;
+use super::json::Value;
 
 use super::advice::{
     describe_failure, Action as AdviceAction, ConnectorStatus, FailureAdvice, FailureContext,
