@@ -1,18 +1,19 @@
 //! Live heap bytes, for benchmarks and leak checks (the `heap-stats` feature only).
 //!
-//! In the WebAssembly build, a global allocator wraps the default one and counts the bytes
-//! currently allocated; `liveHeapBytes()` reads the count from JavaScript. Native builds get the
-//! allocator type and the counter, and register the allocator themselves if they want it.
+//! In the WebAssembly build, a global allocator wraps the usual one and counts the bytes
+//! currently allocated; `liveHeapBytes()` reads the count from JavaScript.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use core::alloc::{GlobalAlloc, Layout};
+use core::sync::atomic::{AtomicUsize, Ordering};
+
+use dlmalloc::GlobalDlmalloc as System;
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
-/// The default allocator, counting the bytes it has handed out and not yet taken back.
+/// The usual allocator, counting the bytes it has handed out and not yet taken back.
 pub struct Counting;
 
-// SAFETY: every call is passed unchanged to `System`, which upholds the `GlobalAlloc` contract;
+// SAFETY: every call is passed unchanged to dlmalloc, which upholds the `GlobalAlloc` contract;
 // the counter only observes sizes.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
@@ -50,7 +51,7 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
-#[cfg(target_arch = "wasm32")]
+#[cfg(not(test))]
 #[global_allocator]
 static GLOBAL: Counting = Counting;
 
@@ -60,7 +61,6 @@ pub fn live_heap_bytes() -> usize {
 }
 
 /// Bytes of the Rust heap currently allocated and not yet freed.
-#[cfg(target_arch = "wasm32")]
 #[wasm_bindgen::prelude::wasm_bindgen(js_name = liveHeapBytes)]
 pub fn live_heap_bytes_js() -> f64 {
     live_heap_bytes() as f64

@@ -1,4 +1,5 @@
 //! basiq-jobs: follow an asynchronous Basiq job to its end.
+#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 #![cfg_attr(
     not(test),
     deny(
@@ -12,9 +13,15 @@
     )
 )]
 
-pub mod core;
+extern crate alloc;
 
-#[cfg(feature = "heap-stats")]
+pub mod core;
+mod prelude;
+
+#[cfg(all(target_arch = "wasm32", not(test), not(feature = "std")))]
+mod runtime;
+
+#[cfg(all(target_arch = "wasm32", feature = "heap-stats"))]
 pub mod heap_stats;
 
 #[cfg(target_arch = "wasm32")]

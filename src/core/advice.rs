@@ -1,5 +1,9 @@
 //! Failure advice: what a failed step means for the user, and the one thing to do next.
 
+use crate::prelude::*;
+
+use super::text::{find, num};
+
 use super::job::Failure;
 use super::messages::Catalogue;
 
@@ -167,7 +171,7 @@ const fn rule(key: &'static str, action: Action, retry_after_ms: Option<u64>) ->
 pub fn describe_failure(failure: &Failure, ctx: &FailureContext, cat: &Catalogue) -> FailureAdvice {
     let r = choose(failure, ctx);
     let reference = support_reference(ctx);
-    let minutes = r.retry_after_ms.map(|ms| (ms / 60_000).to_string());
+    let minutes = r.retry_after_ms.map(|ms| num(ms / 60_000));
     let vars = [
         ("minutes", minutes.as_deref().unwrap_or("10")),
         ("reference", reference.as_deref().unwrap_or("")),
@@ -176,7 +180,7 @@ pub fn describe_failure(failure: &Failure, ctx: &FailureContext, cat: &Catalogue
         code: failure.code.clone(),
         step: ctx.step.clone(),
         action: r.action,
-        title: cat.text(&format!("{}.title", r.key), &vars),
+        title: cat.text(&cat!(r.key, ".title"), &vars),
         message: cat.message(r.key, &vars),
         retry_after_ms: r.retry_after_ms,
         automatic_retry: r.automatic_retry,
@@ -200,7 +204,7 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
     let said = |needle: &str| {
         let has = |s: &Option<String>| {
             s.as_deref()
-                .is_some_and(|t| t.to_ascii_lowercase().contains(needle))
+                .is_some_and(|t| find(&t.to_ascii_lowercase(), needle).is_some())
         };
         has(&failure.title) || has(&failure.detail)
     };

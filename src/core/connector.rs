@@ -1,5 +1,7 @@
 //! Institution health and timings, read from `GET /connectors`.
 
+use crate::prelude::*;
+
 use super::json::{whole_number, Object, Value};
 
 use super::advice::ConnectorStatus;
@@ -30,7 +32,7 @@ pub fn connectors_path(institution_id: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    format!("/connectors?filter=connector.id.eq('{safe}')")
+    cat!("/connectors?filter=connector.id.eq('", safe, "')")
 }
 
 /// Finds `institution_id` in a connectors list body.

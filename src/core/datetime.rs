@@ -1,5 +1,7 @@
 //! Timestamps on the wire (RFC 3339 job times, HTTP dates) as Unix milliseconds.
 
+use crate::prelude::*;
+
 /// Parses `2024-09-25T04:22:25Z` (fraction and `±hh:mm` offset allowed) to Unix ms.
 pub fn rfc3339_ms(s: &str) -> Option<u64> {
     let b = s.as_bytes();

@@ -1,5 +1,7 @@
 //! What a watch reports: step events, progress, MFA challenges, and its one outcome.
 
+use crate::prelude::*;
+
 use super::advice::FailureAdvice;
 use super::job::{Failure, Job, MfaMethod, StepStatus};
 

@@ -1,6 +1,9 @@
 //! The Basiq job resource, parsed tolerantly from every published shape.
 
+use crate::prelude::*;
+
 use super::json::{self, whole_number, Object, Value};
+use super::text::num;
 
 /// Where a step stands; unknown statuses are kept as `Unknown` rather than rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -191,10 +194,10 @@ impl ParseError {
             Self::Empty => "the body is empty".into(),
             Self::Html => "the body is an HTML page, not JSON".into(),
             Self::NotJson => "the body is not valid JSON".into(),
-            Self::ApiError { code } => format!("the body is a Basiq error ({code}), not a job"),
+            Self::ApiError { code } => cat!("the body is a Basiq error (", code, "), not a job"),
             Self::NotAJob => "the JSON is not a job object".into(),
-            Self::Missing(f) => format!("the job has no `{f}`"),
-            Self::WrongType { field, expected } => format!("`{field}` is not {expected}"),
+            Self::Missing(f) => cat!("the job has no `", f, "`"),
+            Self::WrongType { field, expected } => cat!("`", field, "` is not ", expected),
         }
     }
 }
@@ -282,7 +285,7 @@ fn parse_steps(arr: &[Value]) -> Result<Vec<Step>, ParseError> {
 }
 
 fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
-    let at = |f: &str| format!("steps[{i}]{f}");
+    let at = |f: &str| cat!("steps[", num(i as u64), "]", f);
     let Value::Object(obj) = v else {
         return Err(ParseError::WrongType {
             field: at(""),
@@ -316,7 +319,7 @@ fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
 
 fn read_result(step: &mut Step, r: &Object, at: &str) -> Result<(), ParseError> {
     let kind = str_of(r, "type");
-    let field = |f: &str| format!("{at}.{f}");
+    let field = |f: &str| cat!(at, ".", f);
     match kind {
         Some("link") => step.result_url = opt_str(r, "url", &field("url"))?,
         Some("mfa") => step.mfa = Some(read_mfa(r, at)?),
@@ -362,12 +365,12 @@ fn read_mfa(r: &Object, at: &str) -> Result<MfaRequest, ParseError> {
         _ => None,
     };
     let response_url = match r.get("links") {
-        Some(Value::Object(l)) => opt_str(l, "response", &format!("{at}.links.response"))?,
+        Some(Value::Object(l)) => opt_str(l, "response", &cat!(at, ".links.response"))?,
         _ => None,
     };
     Ok(MfaRequest {
         method,
-        description: opt_str(r, "description", &format!("{at}.description"))?,
+        description: opt_str(r, "description", &cat!(at, ".description"))?,
         prompts,
         expiry_ms,
         response_url,

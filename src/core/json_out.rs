@@ -1,5 +1,9 @@
 //! Writing the few small JSON bodies this module sends, without a general serializer.
 
+use crate::prelude::*;
+
+use super::text::push_num;
+
 /// A JSON object under construction, written straight to text.
 #[derive(Debug, Default)]
 pub struct JsonObject(String);
@@ -42,7 +46,7 @@ impl JsonObject {
     /// Adds `"key": 123`.
     pub fn number(self, key: &str, value: u64) -> Self {
         let mut s = self.key(key);
-        push_number(&mut s.0, value);
+        push_num(&mut s.0, value);
         s
     }
 
@@ -88,31 +92,6 @@ impl JsonObject {
         self.0.push(':');
         self
     }
-}
-
-/// Appends `n` in decimal, without the formatting machinery.
-pub fn push_number(out: &mut String, n: u64) {
-    let mut digits = [0u8; 20];
-    let mut len = 0;
-    let mut rest = n;
-    for slot in digits.iter_mut() {
-        *slot = b'0' + (rest % 10) as u8;
-        len += 1;
-        rest /= 10;
-        if rest == 0 {
-            break;
-        }
-    }
-    for d in digits.iter().take(len).rev() {
-        out.push(char::from(*d));
-    }
-}
-
-/// `n` in decimal.
-pub fn number_text(n: u64) -> String {
-    let mut s = String::new();
-    push_number(&mut s, n);
-    s
 }
 
 /// Appends `s` as a JSON string literal.
@@ -163,10 +142,7 @@ mod tests {
     }
 
     #[test]
-    fn writes_numbers_without_formatting() {
-        for n in [0, 7, 10, 1_700_000_000_000, u64::MAX] {
-            assert_eq!(number_text(n), n.to_string());
-        }
+    fn writes_numbers_booleans_and_lists() {
         let text = JsonObject::new()
             .number("n", 42)
             .bool("t", true)

@@ -1,5 +1,7 @@
 //! The message catalogue: every end-user sentence, by key, with locale fallback and overrides.
 
+use crate::prelude::*;
+
 /// The bundled locale; every other locale falls back to it.
 pub const DEFAULT_LOCALE: &str = "en-AU";
 
@@ -123,19 +125,19 @@ impl Catalogue {
     /// The message of `base`; without a reference to quote, its `.no-reference` variant if any.
     pub fn message(&self, base: &str, vars: &[(&str, &str)]) -> String {
         let no_reference = vars.iter().any(|(k, v)| *k == "reference" && v.is_empty());
-        let variant = format!("{base}.no-reference.message");
+        let variant = cat!(base, ".no-reference.message");
         let has_variant =
             self.overrides.iter().any(|(k, _)| *k == variant) || bundled(&variant).is_some();
         if no_reference && has_variant {
             self.text(&variant, vars)
         } else {
-            self.text(&format!("{base}.message"), vars)
+            self.text(&cat!(base, ".message"), vars)
         }
     }
 
     /// The end-user label of a step title.
     pub fn step_label(&self, title: &str) -> String {
-        let key = format!("step.{title}");
+        let key = cat!("step.", title);
         if self.overrides.iter().any(|(k, _)| *k == key) || bundled(&key).is_some() {
             self.text(&key, &[])
         } else {
@@ -157,8 +159,9 @@ fn fill(raw: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(raw.len() + 16);
     let mut rest = raw;
     while let Some(open) = rest.find('{') {
-        let (before, after) = rest.split_at(open);
-        out.push_str(before);
+        let (before, after) = (rest.get(..open), rest.get(open..));
+        out.push_str(before.unwrap_or_default());
+        let after = after.unwrap_or_default();
         let name_end = after.find('}');
         let value = name_end
             .and_then(|end| after.get(1..end))

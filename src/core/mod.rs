@@ -11,6 +11,7 @@ pub mod policy;
 pub mod saved;
 pub mod start;
 pub mod streak;
+pub mod text;
 pub mod tracker;
 pub mod url;
 pub mod watcher;

@@ -1,5 +1,7 @@
 //! The saved form of a watch: enough to resume after a reload, and never a token.
 
+use crate::prelude::*;
+
 use super::job::str_of;
 use super::json::{self, whole_number, Object, Value};
 use super::json_out::JsonObject;

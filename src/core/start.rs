@@ -1,5 +1,7 @@
 //! Starting jobs: the create, update and refresh requests, and reading what they answer.
 
+use crate::prelude::*;
+
 use super::json::Value;
 
 use super::json_out::JsonObject;
@@ -61,11 +63,11 @@ pub fn create_connection(
         ("institution.id", &c.institution_id),
     ] {
         if value.as_deref().is_none_or(str::is_empty) {
-            return Err(StartError(format!("credentials.{field} is required")));
+            return Err(StartError(cat!("credentials.", field, " is required")));
         }
     }
     Ok(StartJob {
-        url: format!("{}/users/{}/connections", trim(base), segment(user_id)?),
+        url: cat!(trim(base), "/users/", segment(user_id)?, "/connections"),
         body: Some(c.to_json()),
         connection_id: None,
     })
@@ -86,10 +88,11 @@ pub fn update_connection(
         ..c.clone()
     };
     Ok(StartJob {
-        url: format!(
-            "{}/users/{}/connections/{}",
+        url: cat!(
             trim(base),
+            "/users/",
             segment(user_id)?,
+            "/connections/",
             segment(connection_id)?
         ),
         body: Some(creds.to_json()),
@@ -104,11 +107,13 @@ pub fn refresh_connection(
     connection_id: &str,
 ) -> Result<StartJob, StartError> {
     Ok(StartJob {
-        url: format!(
-            "{}/users/{}/connections/{}/refresh",
+        url: cat!(
             trim(base),
+            "/users/",
             segment(user_id)?,
-            segment(connection_id)?
+            "/connections/",
+            segment(connection_id)?,
+            "/refresh"
         ),
         body: None,
         connection_id: Some(connection_id.to_string()),
@@ -151,7 +156,7 @@ pub fn read_started(body: &str, origin: &Origin) -> Option<Started> {
         str_of(obj, "id")
             .filter(|id| !id.is_empty())
             .and_then(|id| segment(id).ok())
-            .map(|id| format!("{}/jobs/{id}", origin.as_str()))
+            .map(|id| cat!(origin.as_str(), "/jobs/", id))
     })?;
     Some(Started::Reference { url })
 }
@@ -170,7 +175,14 @@ fn segment(s: &str) -> Result<String, StartError> {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            const HEX: &[u8; 16] = b"0123456789ABCDEF";
+            out.push('%');
+            out.push(char::from(
+                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+            ));
+            out.push(char::from(
+                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
+            ));
         }
     }
     if out == "." || out == ".." {

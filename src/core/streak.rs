@@ -1,10 +1,12 @@
 //! The run of `service-unavailable` jobs of one connection, remembered from job to job.
 
+use crate::prelude::*;
+
 use super::events::Outcome;
 
 /// Where a connection's run is kept (localStorage in a browser).
 pub fn storage_key(connection_id: &str) -> String {
-    format!("basiq-jobs:failures:{connection_id}")
+    cat!("basiq-jobs:failures:", connection_id)
 }
 
 /// Reads a stored run; anything unreadable counts as none.

@@ -1,5 +1,7 @@
 //! The step tracker: successive snapshots in, one transition per status change out.
 
+use crate::prelude::*;
+
 use super::job::{Job, StepStatus};
 
 /// A step moving from one status to another.

@@ -1,5 +1,9 @@
 //! URL origins: which URLs may be called, and with the token or not.
 
+use crate::prelude::*;
+
+use super::text::split_once;
+
 /// The scheme, host and port of a URL, normalised (lowercase, default port dropped).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin(String);
@@ -16,7 +20,7 @@ impl Origin {
             if has_bad_chars(link) {
                 return None;
             }
-            return Some(format!("{}{}", self.0, link));
+            return Some(cat!(self.0, link));
         }
         parse(link).ok().map(|_| link.to_string())
     }
@@ -76,7 +80,7 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
     if has_bad_chars(url) {
         return Err(UrlError::Malformed);
     }
-    let (scheme, rest) = url.split_once("://").ok_or(UrlError::Malformed)?;
+    let (scheme, rest) = split_once(url, "://").ok_or(UrlError::Malformed)?;
     let scheme = scheme.to_ascii_lowercase();
     let (secure, default_port) = match scheme.as_str() {
         "https" => (true, "443"),
@@ -95,8 +99,8 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
         return Err(UrlError::Malformed);
     }
     let origin = match port {
-        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
-        _ => format!("{scheme}://{host}"),
+        Some(p) if p != default_port => cat!(scheme, "://", host, ":", p),
+        _ => cat!(scheme, "://", host),
     };
     Ok(Parsed {
         loopback: is_loopback(&host),

@@ -3,6 +3,8 @@
 //! Objects are built field by field with `Reflect::set` (no serde: it would cost more than the
 //! whole core). Absent optional fields are left out rather than set to `undefined`.
 
+use crate::prelude::*;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -161,7 +163,7 @@ pub(crate) fn opt_string(obj: &JsValue, key: &str, what: &str) -> Result<Option<
         Some(v) => v
             .as_string()
             .map(Some)
-            .ok_or_else(|| format!("{what}.{key} must be a string")),
+            .ok_or_else(|| cat!(what, ".", key, " must be a string")),
     }
 }
 
@@ -176,7 +178,7 @@ pub(crate) fn catalogue_from_js(options: &JsValue, what: &str) -> Result<Catalog
     let mut overrides = Vec::new();
     if let Some(messages) = field(options, "messages") {
         if !is_plain_object(&messages) {
-            return Err(format!("{what}.messages must be an object of strings"));
+            return Err(cat!(what, ".messages must be an object of strings"));
         }
         // Not `dyn_into`: `Object.create(null)` objects are not `instanceof Object`.
         let obj: Object = messages.unchecked_into();

@@ -1,5 +1,7 @@
 //! `parseJob`, `describeFailure` and `stepLabel`: the core's parsing and advice, for JS.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use super::convert::{
@@ -37,7 +39,7 @@ pub fn parse_job(
                     .and_then(|m| m.as_string())
                     .unwrap_or_default();
                 return Err(type_error(
-                    &format!("parseJob: the object cannot be turned into JSON: {why}"),
+                    &cat!("parseJob: the object cannot be turned into JSON: ", why),
                     Some(ParseError::NotJson.kind()),
                 ));
             }
@@ -45,10 +47,7 @@ pub fn parse_job(
     };
     match job::parse_job(&text) {
         Ok(job) => Ok(job_to_js(&job)),
-        Err(e) => Err(type_error(
-            &format!("parseJob: {}", e.reason()),
-            Some(e.kind()),
-        )),
+        Err(e) => Err(type_error(&cat!("parseJob: ", e.reason()), Some(e.kind()))),
     }
 }
 
@@ -62,7 +61,7 @@ pub fn describe_failure(
     #[wasm_bindgen(unchecked_param_type = "Failure")] failure: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "FailureContext")] context: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let fail = |msg: String| type_error(&format!("describeFailure: {msg}"), None);
+    let fail = |msg: String| type_error(&cat!("describeFailure: ", msg), None);
     let failure = failure_from_js(&failure).map_err(fail)?;
     let (ctx, catalogue) = if context.is_undefined() || context.is_null() {
         (FailureContext::default(), Catalogue::new(None, Vec::new()))
@@ -86,7 +85,7 @@ pub fn step_label(
     )]
     options: JsValue,
 ) -> Result<String, JsValue> {
-    let fail = |msg: &str| type_error(&format!("stepLabel: {msg}"), None);
+    let fail = |msg: &str| type_error(&cat!("stepLabel: ", msg), None);
     let Some(title) = title.as_string() else {
         return Err(fail("title must be a string"));
     };
@@ -118,14 +117,18 @@ fn context_from_js(v: &JsValue) -> Result<FailureContext, String> {
     let operation = match opt_string(v, "operation", "context")? {
         None => Operation::default(),
         Some(op) => Operation::from_str_opt(&op).ok_or_else(|| {
-            format!("context.operation must be \"create\", \"refresh\" or \"update\", not \"{op}\"")
+            cat!(
+                "context.operation must be \"create\", \"refresh\" or \"update\", not \"",
+                op,
+                "\""
+            )
         })?,
     };
     let attempt = match field(v, "attempt") {
         None => None,
         Some(a) => Some(
             a.as_f64()
-                .filter(|n| n.fract() == 0.0 && *n >= 1.0 && *n <= f64::from(u32::MAX))
+                .filter(|n| *n >= 1.0 && *n <= f64::from(u32::MAX) && f64::from(*n as u32) == *n)
                 .map(|n| n as u32)
                 .ok_or("context.attempt must be a positive whole number")?,
         ),

@@ -1,5 +1,7 @@
 //! Carries out one core request with `fetch`, each with its own AbortController.
 
+use crate::prelude::*;
+
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -79,7 +81,7 @@ async fn attempt(
     };
     let mut headers = Obj::new().str("Accept", "application/json");
     if let Some(t) = token.filter(|_| req.with_token) {
-        headers = headers.str("Authorization", &format!("Bearer {t}"));
+        headers = headers.str("Authorization", &cat!("Bearer ", t));
     }
     if req.body.is_some() {
         headers = headers.str("Content-Type", "application/json");

@@ -1,5 +1,7 @@
 //! Reads the `watchJob` options object into the core's config and the shell's JS handles.
 
+use crate::prelude::*;
+
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -41,7 +43,11 @@ pub(crate) fn read(
     let operation = match opt_string(o, "operation", "options")? {
         None => Operation::Create,
         Some(s) => Operation::from_str_opt(&s).ok_or_else(|| {
-            format!("options.operation must be \"create\", \"refresh\" or \"update\", not \"{s}\"")
+            cat!(
+                "options.operation must be \"create\", \"refresh\" or \"update\", not \"",
+                s,
+                "\""
+            )
         })?,
     };
     let signal = match field(o, "signal") {
@@ -104,7 +110,7 @@ fn function(o: &JsValue, key: &str) -> Result<Option<Function>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) if v.is_function() => Ok(Some(v.unchecked_into())),
-        Some(_) => Err(format!("options.{key} must be a function")),
+        Some(_) => Err(cat!("options.", key, " must be a function")),
     }
 }
 
@@ -113,8 +119,9 @@ fn whole(o: &JsValue, key: &str) -> Result<Option<u64>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) => match v.as_f64() {
-            Some(n) if n.is_finite() && n >= 0.0 => Ok(Some(n.round() as u64)),
-            _ => Err(format!("options.{key} must be a non-negative number")),
+            // `as` saturates, so +0.5 then truncating rounds any finite non-negative number.
+            Some(n) if n.is_finite() && n >= 0.0 => Ok(Some((n + 0.5) as u64)),
+            _ => Err(cat!("options.", key, " must be a non-negative number")),
         },
     }
 }
@@ -124,8 +131,8 @@ fn permille(o: &JsValue, key: &str) -> Result<Option<u64>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) => match v.as_f64() {
-            Some(n) if (0.0..=1000.0).contains(&n) => Ok(Some((n * 1000.0).round() as u64)),
-            _ => Err(format!("options.{key} must be a number")),
+            Some(n) if (0.0..=1000.0).contains(&n) => Ok(Some((n * 1000.0 + 0.5) as u64)),
+            _ => Err(cat!("options.", key, " must be a number")),
         },
     }
 }

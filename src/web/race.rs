@@ -1,11 +1,38 @@
 //! Awaiting a JS promise that a timeout, a cancellation or a wake-up can cut short.
 
-use std::cell::{Cell, RefCell};
+use crate::prelude::*;
 
-use gloo_timers::callback::Timeout;
+use core::cell::{Cell, RefCell};
+
+use js_sys::futures::JsFuture;
 use js_sys::{Array, Function, Object, Promise};
-use wasm_bindgen::JsValue;
-use wasm_bindgen_futures::JsFuture;
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen]
+extern "C" {
+    /// The global `setTimeout(handler, ms, arg)`, which calls `handler(arg)`: no closure needed.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn set_timeout(handler: &Function, ms: u32, arg: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    fn clear_timeout(id: &JsValue);
+}
+
+/// A pending timer, cleared when dropped (as gloo's `Timeout` is), so none outlives its race.
+#[must_use]
+struct Timer(JsValue);
+
+impl Timer {
+    /// Calls `f(arg)` after `ms` (capped at setTimeout's 2^31-1 ms, about 24 days).
+    fn new(ms: u64, f: &Function, arg: &JsValue) -> Self {
+        Self(set_timeout(f, ms.min(i32::MAX as u64) as u32, arg))
+    }
+}
+
+impl Drop for Timer {
+    fn drop(&mut self) {
+        clear_timeout(&self.0);
+    }
+}
 
 /// How a raced promise ended.
 pub(crate) enum Raced {
@@ -93,17 +120,10 @@ impl Interrupts {
             self.cancellers.borrow_mut().push((id, f));
         }
         let contenders = Array::of2(promise, &cancelled);
-        // The timer is cleared when `_timer` drops, so no callback outlives the race.
         let _timer = timeout_ms.map(|ms| {
             let mut timer = None;
-            let mark = self.timeout_mark.clone();
             let fired = Promise::new(&mut |resolve, _reject| {
-                let mark = mark.clone();
-                // setTimeout's limit is 2^31-1 ms (about 24 days).
-                let ms = ms.min(i32::MAX as u64) as u32;
-                timer = Some(Timeout::new(ms, move || {
-                    let _ = resolve.call1(&JsValue::UNDEFINED, &mark);
-                }));
+                timer = Some(Timer::new(ms, &resolve, &self.timeout_mark));
             });
             contenders.push(&fired);
             timer

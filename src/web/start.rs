@@ -1,5 +1,7 @@
 //! `createConnection`, `updateConnection` and `refreshConnection`: start a job and watch it.
 
+use crate::prelude::*;
+
 use wasm_bindgen::prelude::*;
 
 use super::convert::{field, opt_string};
@@ -80,7 +82,7 @@ fn begin(
 fn id(v: &JsValue, name: &str) -> Result<String, StartError> {
     v.as_string()
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| StartError(format!("{name} must be a non-empty string")))
+        .ok_or_else(|| StartError(cat!(name, " must be a non-empty string")))
 }
 
 /// `{ loginId, password, securityCode?, secondaryLoginId?, institution: { id } }`.

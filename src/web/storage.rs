@@ -1,5 +1,7 @@
 //! The page's localStorage, where there is one (not in workers, not when the browser blocks it).
 
+use crate::prelude::*;
+
 use wasm_bindgen::JsCast;
 
 use super::convert::field;

@@ -3,13 +3,15 @@
 //! One poll loop (a [`Stream`]) per job; every `JobWatch` of that job subscribes to it, so two
 //! watches of one job in a page never poll twice.
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use crate::prelude::*;
 
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
+
+use js_sys::futures::{future_to_promise, spawn_local};
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use wasm_bindgen_futures::{future_to_promise, spawn_local};
 
 use super::convert::{job_to_js, type_error};
 use super::http::{self, describe, Sent};
@@ -19,11 +21,22 @@ use super::report::{event_to_js, outcome_to_js};
 use super::storage;
 use crate::core::events::{Event, Outcome};
 use crate::core::streak;
+use crate::core::text::num;
 use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
 
-thread_local! {
-    /// The live poll loops of this page, by job URL (a handful at most, so a list will do).
-    static STREAMS: RefCell<Vec<(String, Weak<Stream>)>> = const { RefCell::new(Vec::new()) };
+/// The live poll loops of this page, by job URL (a handful at most, so a list will do).
+static STREAMS: Registry = Registry(RefCell::new(Vec::new()));
+
+struct Registry(RefCell<Vec<(String, Weak<Stream>)>>);
+
+// SAFETY: this build has no threads (wasm32 without the atomics feature), so no other thread can
+// ever reach the registry.
+unsafe impl Sync for Registry {}
+
+impl Registry {
+    fn with<R>(&self, f: impl FnOnce(&RefCell<Vec<(String, Weak<Stream>)>>) -> R) -> R {
+        f(&self.0)
+    }
 }
 
 /// One job's poll loop: the core's state machine and what it needs to reach the API.
@@ -157,7 +170,7 @@ fn recall_failures(cfg: &mut WatchConfig, hooks: &Hooks) {
 
 /// A `TypeError` naming the function that refused its arguments.
 pub(crate) fn fail(what: &str, message: &str) -> JsValue {
-    type_error(&format!("{what}: {message}"), None)
+    type_error(&cat!(what, ": ", message), None)
 }
 
 fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
@@ -297,7 +310,7 @@ impl Stream {
             .with(|w| (w.connection_id().map(str::to_string), w.previous_failures()))
             .and_then(|(c, prev)| Some((c?, streak::after(prev.unwrap_or(0), outcome)?)));
         if let Some((connection, run)) = known {
-            storage::set(&streak::storage_key(&connection), &run.to_string());
+            storage::set(&streak::storage_key(&connection), &num(run.into()));
         }
     }
 
@@ -411,7 +424,7 @@ impl Sub {
         if let Some(f) = callback {
             if let Err(e) = f.call1(&JsValue::UNDEFINED, &event_to_js(event)) {
                 web_sys::console::error_2(
-                    &JsValue::from_str(&format!("basiq-jobs: {name} threw")),
+                    &JsValue::from_str(&cat!("basiq-jobs: ", name, " threw")),
                     &e,
                 );
             }
@@ -485,7 +498,7 @@ fn busy() -> MfaError {
 
 /// A JS `Error` with `kind` and `httpStatus`, for a refused MFA answer.
 fn mfa_error(e: &MfaError) -> JsValue {
-    let err = js_sys::Error::new(&format!("answerMfa: {}", e.message));
+    let err = js_sys::Error::new(&cat!("answerMfa: ", e.message));
     let _ = Reflect::set(&err, &JsValue::from_str("kind"), &JsValue::from_str(e.kind));
     if let Some(s) = e.http_status {
         let _ = Reflect::set(
