@@ -6,19 +6,22 @@
 use core::alloc::{GlobalAlloc, Layout};
 use core::sync::atomic::{AtomicUsize, Ordering};
 
-use dlmalloc::GlobalDlmalloc as System;
+use talc::wasm::WasmDynamicTalc;
+
+/// The allocator the counter wraps: the same as the release build's.
+static TALC: WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 static LIVE: AtomicUsize = AtomicUsize::new(0);
 
 /// The usual allocator, counting the bytes it has handed out and not yet taken back.
 pub struct Counting;
 
-// SAFETY: every call is passed unchanged to dlmalloc, which upholds the `GlobalAlloc` contract;
+// SAFETY: every call is passed unchanged to talc, which upholds the `GlobalAlloc` contract;
 // the counter only observes sizes.
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let ptr = unsafe { System.alloc(layout) };
+        let ptr = unsafe { TALC.alloc(layout) };
         if !ptr.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -27,7 +30,7 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let ptr = unsafe { System.alloc_zeroed(layout) };
+        let ptr = unsafe { TALC.alloc_zeroed(layout) };
         if !ptr.is_null() {
             LIVE.fetch_add(layout.size(), Ordering::Relaxed);
         }
@@ -36,13 +39,13 @@ unsafe impl GlobalAlloc for Counting {
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         // SAFETY: forwarded with the caller's guarantees.
-        unsafe { System.dealloc(ptr, layout) };
+        unsafe { TALC.dealloc(ptr, layout) };
         LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
         // SAFETY: forwarded with the caller's guarantees.
-        let new = unsafe { System.realloc(ptr, layout, new_size) };
+        let new = unsafe { TALC.realloc(ptr, layout, new_size) };
         if !new.is_null() {
             LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
             LIVE.fetch_add(new_size, Ordering::Relaxed);

@@ -20,7 +20,7 @@ pub fn create_connection(
     const WHAT: &str = "createConnection";
     let creds = credentials_from(&credentials).map_err(|m| fail(WHAT, &m))?;
     let institution = creds.institution_id.clone();
-    begin(WHAT, Operation::Create, &options, institution, |base| {
+    begin(WHAT, Operation::Create, &options, institution, &|base| {
         start::create_connection(base, &id(&user_id, "userId")?, &creds)
     })
 }
@@ -35,7 +35,7 @@ pub fn update_connection(
 ) -> Result<JobWatch, JsValue> {
     const WHAT: &str = "updateConnection";
     let creds = credentials_from(&credentials).map_err(|m| fail(WHAT, &m))?;
-    begin(WHAT, Operation::Update, &options, None, |base| {
+    begin(WHAT, Operation::Update, &options, None, &|base| {
         start::update_connection(
             base,
             &id(&user_id, "userId")?,
@@ -53,7 +53,7 @@ pub fn refresh_connection(
     #[wasm_bindgen(unchecked_param_type = "StartOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
     const WHAT: &str = "refreshConnection";
-    begin(WHAT, Operation::Refresh, &options, None, |base| {
+    begin(WHAT, Operation::Refresh, &options, None, &|base| {
         start::refresh_connection(
             base,
             &id(&user_id, "userId")?,
@@ -62,12 +62,14 @@ pub fn refresh_connection(
     })
 }
 
+// Not inlined: the three exports share one copy of it.
+#[inline(never)]
 fn begin(
     what: &str,
     operation: Operation,
     options: &JsValue,
     institution: Option<String>,
-    build: impl FnOnce(&str) -> Result<StartJob, StartError>,
+    build: &dyn Fn(&str) -> Result<StartJob, StartError>,
 ) -> Result<JobWatch, JsValue> {
     let (mut cfg, hooks) = options::read(options, None).map_err(|m| fail(what, &m))?;
     let base = opt_string(options, "apiBase", "options")
@@ -86,6 +88,7 @@ fn id(v: &JsValue, name: &str) -> Result<String, StartError> {
 }
 
 /// `{ loginId, password, securityCode?, secondaryLoginId?, institution: { id } }`.
+#[inline(never)]
 fn credentials_from(v: &JsValue) -> Result<Credentials, String> {
     if !v.is_object() {
         return Err("credentials must be an object".into());

@@ -8,7 +8,7 @@ use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
 
-use js_sys::futures::{future_to_promise, spawn_local};
+use js_sys::futures::spawn_local;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -105,7 +105,19 @@ impl JobWatch {
         #[wasm_bindgen(unchecked_param_type = "string[]")] answers: JsValue,
     ) -> Promise {
         let stream = self.sub.stream();
-        future_to_promise(async move { stream.answer_mfa(answers).await })
+        // Not `future_to_promise`: the poll loop's `spawn_local` is linked anyway, and a second
+        // executor bridge would cost kilobytes.
+        let mut settle = None;
+        let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
+        if let Some((resolve, reject)) = settle {
+            spawn_local(async move {
+                let _ = match stream.answer_mfa(answers).await {
+                    Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
+                    Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
+                };
+            });
+        }
+        promise
     }
 }
 
