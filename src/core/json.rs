@@ -46,14 +46,16 @@ pub fn parse(text: &str) -> Option<Value<'_>> {
 
 /// A non-negative whole number, if the JSON number is one (fractions truncate).
 pub fn whole_number(text: &str) -> Option<u64> {
-    let int = text.split(['.', 'e', 'E']).next()?;
-    if text.contains(['e', 'E']) || int.starts_with('-') {
-        return None;
+    let mut n = 0u64;
+    for b in text.bytes() {
+        match b {
+            b'0'..=b'9' => n = n.checked_mul(10)?.checked_add(u64::from(b - b'0'))?,
+            // Digits after the point are dropped, but an exponent or a sign is refused.
+            b'.' => return text.bytes().all(|c| c != b'e' && c != b'E').then_some(n),
+            _ => return None,
+        }
     }
-    int.bytes().try_fold(0u64, |n, b| {
-        n.checked_mul(10)?
-            .checked_add(u64::from(b.checked_sub(b'0')?))
-    })
+    Some(n)
 }
 
 struct Parser<'a> {
