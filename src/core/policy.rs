@@ -124,6 +124,51 @@ impl Backoff {
     }
 }
 
+/// When the next step change can be expected, which decides how densely to poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// Any moment (no estimate, queued, or overdue): poll at most `interval_ms` apart.
+    Now,
+    /// Not before this time (ms): poll sparsely until then, densely after.
+    At(u64),
+    /// The change waits on the user (an MFA challenge): the plain growing back-off.
+    User,
+}
+
+impl Backoff {
+    /// The wait before the next job poll, given when a step change is due: at most
+    /// `interval_ms` while one is due, so an end is noticed within that; up to
+    /// `max_interval_ms` before, landing no later than one fast interval past the due time.
+    pub fn wait_for(&mut self, timing: &Timing, now_ms: u64, due: Due) -> u64 {
+        let fast = self.fast_wait(timing);
+        match due {
+            Due::User => self.next_wait(timing),
+            Due::Now => fast,
+            Due::At(at) if at <= now_ms => fast,
+            Due::At(at) => {
+                // Jitter below the ceiling only, so no wait ever exceeds it.
+                let slow = self.below(timing.max_interval_ms, timing.jitter_permille);
+                slow.min((at - now_ms).saturating_add(fast)).max(fast)
+            }
+        }
+    }
+
+    /// `interval_ms` with the jitter taken below it (±20% becomes −40%–0), never above.
+    fn fast_wait(&mut self, timing: &Timing) -> u64 {
+        self.below(timing.interval_ms, timing.jitter_permille.saturating_mul(2))
+    }
+
+    /// `base` less a random share of up to `spread` thousandths.
+    fn below(&mut self, base: u64, spread: u64) -> u64 {
+        let spread = spread.min(1000);
+        if spread == 0 {
+            return base;
+        }
+        let pick = self.next_random() % (spread + 1);
+        (base.saturating_mul(1000 - pick) / 1000).max(1)
+    }
+}
+
 fn grow(ms: u64, timing: &Timing) -> u64 {
     (ms.saturating_mul(timing.backoff_permille) / 1000)
         .max(ms)
