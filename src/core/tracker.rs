@@ -189,6 +189,55 @@ mod tests {
     use StepStatus::*;
 
     #[test]
+    fn pace_learns_from_whole_steps_and_connector_averages_come_first() {
+        let mut p = Pace::default();
+        let queued = job(&[
+            ("verify-credentials", Pending),
+            ("retrieve-accounts", Pending),
+        ]);
+        let verifying = job(&[
+            ("verify-credentials", InProgress),
+            ("retrieve-accounts", Pending),
+        ]);
+        let accounts = job(&[
+            ("verify-credentials", Success),
+            ("retrieve-accounts", InProgress),
+        ]);
+        p.observe(0, &queued);
+        assert_eq!(p.due(&queued, None), Due::Now);
+        p.observe(1000, &verifying); // began at 500, on average
+        assert_eq!(p.due(&verifying, None), Due::Now, "nothing known yet");
+        p.observe(3000, &accounts); // verify ended at 2000: 1500 ms for 3 tenths
+                                    // Accounts (2 tenths) should take 1000 ms; due from half of that after 2000.
+        assert_eq!(p.due(&accounts, None), Due::At(2500));
+        let stats = Connector {
+            status: crate::core::advice::ConnectorStatus::Operational,
+            step_ms: vec![("retrieve-accounts".into(), 4000)],
+            total_ms: None,
+        };
+        assert_eq!(p.due(&accounts, Some(&stats)), Due::At(2000 + 2800));
+        p.observe(4000, &accounts);
+        assert_eq!(
+            p.due(&accounts, None),
+            Due::At(2500),
+            "the same step keeps its start"
+        );
+    }
+
+    #[test]
+    fn a_step_running_at_the_first_answer_has_no_estimate() {
+        let mut p = Pace::default();
+        let running = job(&[("verify-credentials", InProgress)]);
+        p.observe(0, &running);
+        let stats = Connector {
+            status: crate::core::advice::ConnectorStatus::Operational,
+            step_ms: vec![("verify-credentials".into(), 4000)],
+            total_ms: None,
+        };
+        assert_eq!(p.due(&running, Some(&stats)), Due::Now);
+    }
+
+    #[test]
     fn reports_each_change_once_and_fills_in_jumps() {
         let mut t = Tracker::default();
         let a = t.update(&job(&[("v", InProgress), ("a", Pending)]));
