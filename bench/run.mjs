@@ -322,8 +322,18 @@ const STRATEGIES = [
   {
     name: "basiq-jobs defaults",
     kind: "watcher",
-    // The defaults (1 s growing ×1.5 to 5 s, ±20%; 10 min timeout, 30 s per request), scaled to
-    // the sandbox clock: the watcher's options are real milliseconds.
+    // The defaults (1 s when a step change is due, up to 5 s before, ±20%; 10 min timeout, 30 s
+    // per request), scaled to the sandbox clock: the watcher's options are real milliseconds.
+    timing: { intervalMs: 1000 / SPEED, maxIntervalMs: 5000 / SPEED, timeoutMs: 600_000 / SPEED, requestTimeoutMs: 30_000 / SPEED, longIntervalMs: 600_000 / SPEED },
+  },
+  {
+    // The same, given `institutionId` as the README shows: the watcher reads the connector's
+    // average step durations (one GET /connectors per watch, not counted per job), which the
+    // page scales to real milliseconds like every other timing.
+    name: "basiq-jobs defaults + institutionId",
+    kind: "watcher",
+    institution: true,
+    speed: SPEED,
     timing: { intervalMs: 1000 / SPEED, maxIntervalMs: 5000 / SPEED, timeoutMs: 600_000 / SPEED, requestTimeoutMs: 30_000 / SPEED, longIntervalMs: 600_000 / SPEED },
   },
   { name: "fixed 1 s poller", kind: "fixed", intervalMs: 1000 / SPEED },

@@ -188,11 +188,27 @@ fn first_poll_is_immediate_with_token_and_request_timeout() {
 }
 
 #[test]
-fn unchanged_polls_back_off_by_half_with_jitter_up_to_the_ceiling() {
+fn with_no_estimate_a_running_step_is_polled_at_most_interval_ms_apart() {
+    // Nothing says when the first step will end, and any step's end may be the job's end.
     let mut s = Sim::new(cfg());
-    s.poll_job(200, &running());
-    for _ in 0..8 {
+    for _ in 0..9 {
         s.poll_job(200, &running());
+    }
+    assert_eq!(s.waits.len(), 8);
+    assert!(
+        s.waits.iter().all(|w| (600..=1000).contains(w)),
+        "{:?}",
+        s.waits
+    );
+    let distinct: std::collections::BTreeSet<_> = s.waits.iter().collect();
+    assert!(distinct.len() > 3, "jitter is kept: {:?}", s.waits);
+}
+
+#[test]
+fn while_the_user_answers_mfa_polls_back_off_by_half_up_to_the_ceiling() {
+    let mut s = Sim::new(cfg());
+    for _ in 0..9 {
+        s.poll_job(200, &mfa_waiting(120_000));
     }
     let bases = [1000u64, 1500, 2250, 3375, 5000, 5000, 5000, 5000];
     assert_eq!(s.waits.len(), 8);
@@ -1219,4 +1235,141 @@ fn a_refused_start_ends_with_the_code_s_advice() {
     assert!(
         matches!(s.done(), Outcome::Error { error, .. } if error.kind == ErrorKind::InvalidResponse)
     );
+}
+
+// ----- polling by the expected end of each step ---------------------------------------------
+
+/// A connection job that is queued for 500 ms, then runs its three steps for these durations.
+fn scripted(elapsed: u64, durations: [u64; 3]) -> String {
+    let titles = [
+        "verify-credentials",
+        "retrieve-accounts",
+        "retrieve-transactions",
+    ];
+    let links = [LINK_C, LINK_A, LINK_T];
+    let mut start = 500;
+    let mut steps = Vec::new();
+    for ((title, link), ms) in titles.iter().zip(links).zip(durations) {
+        let step = if elapsed >= start + ms {
+            (*title, "success", link)
+        } else if elapsed >= start {
+            (*title, "in-progress", "null")
+        } else {
+            (*title, "pending", "null")
+        };
+        steps.push(step);
+        start += ms;
+    }
+    job(&steps)
+}
+
+/// Follows a scripted job to its end; returns the job requests made and how late the end
+/// was noticed, in ms.
+fn follow(s: &mut Sim, durations: [u64; 3]) -> (u64, u64) {
+    let end = T0 + 500 + durations.iter().sum::<u64>();
+    let mut polls = 0;
+    loop {
+        match s.next() {
+            Action::Fetch(r) if r.purpose == Purpose::Job => {
+                polls += 1;
+                let body = scripted(s.now - T0, durations);
+                s.answer(&r, 200, &body);
+            }
+            Action::Fetch(r) => {
+                assert_eq!(r.purpose, Purpose::Connector);
+                s.answer(&r, 200, &connectors("operational"));
+            }
+            Action::Done(o) => {
+                assert!(matches!(*o, Outcome::Success { .. }), "{o:?}");
+                return (polls, s.now - end);
+            }
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+}
+
+/// How many requests a poller that asks every second makes to see the end at `end_ms`.
+fn one_second_poller(end_ms: u64) -> u64 {
+    end_ms.div_ceil(1000) + 1
+}
+
+#[test]
+fn with_connector_averages_the_end_is_noticed_within_a_second_with_fewer_requests() {
+    // The connector's averages: verify 2 s, accounts 3 s, transactions 5 s.
+    for durations in [[2000, 3000, 5000], [1500, 3800, 6400], [2600, 2200, 3600]] {
+        let mut s = Sim::new(WatchConfig {
+            institution_id: Some("AU00000".into()),
+            ..cfg()
+        });
+        let (polls, late) = follow(&mut s, durations);
+        let fixed = one_second_poller(500 + durations.iter().sum::<u64>());
+        assert!(late <= 1000, "{durations:?}: noticed {late} ms late");
+        assert!(
+            polls + 2 <= fixed,
+            "{durations:?}: {polls} requests against {fixed}"
+        );
+        assert!(s.waits.iter().all(|w| *w <= 5000), "{:?}", s.waits);
+    }
+}
+
+#[test]
+fn from_its_own_pace_a_job_is_polled_sparsely_early_in_each_step() {
+    // No institution: the first step sets the pace for the others (about 3 : 2 : 5).
+    for durations in [[6000, 4000, 10000], [5000, 4500, 11000], [7000, 3500, 9000]] {
+        let mut s = Sim::new(cfg());
+        let (polls, late) = follow(&mut s, durations);
+        let fixed = one_second_poller(500 + durations.iter().sum::<u64>());
+        assert!(late <= 1000, "{durations:?}: noticed {late} ms late");
+        assert!(
+            polls < fixed,
+            "{durations:?}: {polls} requests against {fixed}"
+        );
+        assert!(
+            s.waits.iter().any(|w| *w > 1000),
+            "some waits are sparse: {:?}",
+            s.waits
+        );
+        assert!(s.waits.iter().all(|w| *w <= 5000), "{:?}", s.waits);
+    }
+}
+
+#[test]
+fn an_overdue_step_is_polled_densely_and_no_wait_exceeds_the_ceiling() {
+    // The averages say 2 s + 3 s + 5 s; this job's transactions take 30 s.
+    let durations = [2000, 3000, 30_000];
+    let mut s = Sim::new(WatchConfig {
+        institution_id: Some("AU00000".into()),
+        ..cfg()
+    });
+    let (_, late) = follow(&mut s, durations);
+    assert!(late <= 1000, "noticed {late} ms late");
+    assert!(s.waits.iter().all(|w| *w <= 5000), "{:?}", s.waits);
+    // From the transactions' 70% mark on (9 s in, as they began at 5.5 s): fast polls only.
+    let mut t = T0;
+    let late_waits: Vec<u64> = s
+        .waits
+        .iter()
+        .filter(|w| {
+            t += **w;
+            t - T0 > 5500 + 3500 + 1000
+        })
+        .copied()
+        .collect();
+    assert!(late_waits.len() > 15, "{late_waits:?}");
+    assert!(late_waits.iter().all(|w| *w <= 1000), "{late_waits:?}");
+}
+
+#[test]
+fn a_custom_ceiling_and_fast_interval_bound_every_wait() {
+    let timing = Timing {
+        interval_ms: 300,
+        max_interval_ms: 2000,
+        ..Timing::default()
+    };
+    let durations = [6000, 4000, 10000];
+    let mut s = Sim::new(WatchConfig { timing, ..cfg() });
+    let (_, late) = follow(&mut s, durations);
+    assert!(late <= 300, "noticed {late} ms late");
+    assert!(s.waits.iter().all(|w| *w <= 2000), "{:?}", s.waits);
+    assert!(s.waits.iter().any(|w| *w > 300), "{:?}", s.waits);
 }

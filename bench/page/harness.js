@@ -383,6 +383,23 @@ const finishedJob = (job) =>
   job.steps.some((s) => s.status === "failed") ||
   (job.steps.length > 0 && job.steps.every((s) => s.status === "success" || s.status === "skipped"));
 
+/**
+ * A fetch that divides the connectors' average durations (sandbox milliseconds) by the sandbox's
+ * speed, so they are real milliseconds like the watcher's timing options.
+ */
+function connectorsInRealTime(speed) {
+  return async (url, init) => {
+    const response = await fetch(url, init);
+    if (!String(url).includes("/connectors")) return response;
+    const body = await response.json();
+    for (const c of body.data ?? []) {
+      const avg = c.stats?.averageDurationMs ?? {};
+      for (const k of Object.keys(avg)) avg[k] = Math.round(avg[k] / speed);
+    }
+    return new Response(JSON.stringify(body), { status: response.status, headers: response.headers });
+  };
+}
+
 /** What partners write today: poll, and if the job is not finished, wait a fixed interval. */
 async function fixedPoller(url, token, intervalMs) {
   for (;;) {
@@ -414,7 +431,8 @@ export async function requestsWave({ pkg, strategies, specs }) {
           const startedAt = Date.now();
           let status;
           if (s.kind === "watcher") {
-            const outcome = await mod.watchJob(url, { token: s.token, operation: "create", ...s.timing }).done;
+            const extra = s.institution ? { institutionId: spec.institution, fetch: connectorsInRealTime(s.speed) } : {};
+            const outcome = await mod.watchJob(url, { token: s.token, operation: "create", ...s.timing, ...extra }).done;
             status = outcome.status;
           } else {
             status = await fixedPoller(url, s.token, s.intervalMs);

@@ -1,15 +1,16 @@
-//! The polling policy: intervals, back-off with jitter, Retry-After, and the limits.
+//! The polling policy: intervals by when a step change is due, back-off with jitter,
+//! Retry-After, and the limits.
 
 use super::datetime::http_date_ms;
 
 /// Every number of the polling behaviour; the defaults are the product's.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Timing {
-    /// The fast interval, used first and again whenever a step changes.
+    /// The fast interval: the most time between polls while a step change is due.
     pub interval_ms: u64,
-    /// The ceiling of the growing interval.
+    /// The longest wait between polls (while a change is far off, or backing off).
     pub max_interval_ms: u64,
-    /// Growth per unchanged poll, in thousandths (1500 = ×1.5).
+    /// Growth per poll while backing off (errors, an MFA challenge), in thousandths (1500 = ×1.5).
     pub backoff_permille: u64,
     /// Random spread around each wait, in thousandths (200 = ±20%).
     pub jitter_permille: u64,
@@ -124,6 +125,51 @@ impl Backoff {
     }
 }
 
+/// When the next step change can be expected, which decides how densely to poll.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Due {
+    /// Any moment (no estimate, queued, or overdue): poll at most `interval_ms` apart.
+    Now,
+    /// Not before this time (ms): poll sparsely until then, densely after.
+    At(u64),
+    /// The change waits on the user (an MFA challenge): the plain growing back-off.
+    User,
+}
+
+impl Backoff {
+    /// The wait before the next job poll, given when a step change is due: at most
+    /// `interval_ms` while one is due, so an end is noticed within that; up to
+    /// `max_interval_ms` before, landing no later than one fast interval past the due time.
+    pub fn wait_for(&mut self, timing: &Timing, now_ms: u64, due: Due) -> u64 {
+        let fast = self.fast_wait(timing);
+        match due {
+            Due::User => self.next_wait(timing),
+            Due::Now => fast,
+            Due::At(at) if at <= now_ms => fast,
+            Due::At(at) => {
+                // Jitter below the ceiling only, so no wait ever exceeds it.
+                let slow = self.below(timing.max_interval_ms, timing.jitter_permille);
+                slow.min((at - now_ms).saturating_add(fast)).max(fast)
+            }
+        }
+    }
+
+    /// `interval_ms` with the jitter taken below it (±20% becomes −40%–0), never above.
+    fn fast_wait(&mut self, timing: &Timing) -> u64 {
+        self.below(timing.interval_ms, timing.jitter_permille.saturating_mul(2))
+    }
+
+    /// `base` less a random share of up to `spread` thousandths.
+    fn below(&mut self, base: u64, spread: u64) -> u64 {
+        let spread = spread.min(1000);
+        if spread == 0 {
+            return base;
+        }
+        let pick = self.next_random() % (spread + 1);
+        (base.saturating_mul(1000 - pick) / 1000).max(1)
+    }
+}
+
 fn grow(ms: u64, timing: &Timing) -> u64 {
     (ms.saturating_mul(timing.backoff_permille) / 1000)
         .max(ms)
@@ -174,6 +220,29 @@ mod tests {
             ..Timing::default()
         };
         assert_eq!(Backoff::new(&t0, 9).next_wait(&t0), 1000);
+    }
+
+    #[test]
+    fn due_changes_are_polled_within_the_fast_interval_and_far_ones_sparsely() {
+        let t = Timing::default();
+        let mut b = Backoff::new(&t, 5);
+        for _ in 0..50 {
+            assert!((600..=1000).contains(&b.wait_for(&t, 10_000, Due::Now)));
+            assert!((600..=1000).contains(&b.wait_for(&t, 10_000, Due::At(9_000))));
+            // Far off: sparse, never past the ceiling.
+            assert!((4000..=5000).contains(&b.wait_for(&t, 10_000, Due::At(60_000))));
+            // Near: lands at most one fast interval after the due time.
+            let w = b.wait_for(&t, 10_000, Due::At(12_000));
+            assert!((2600..=3000).contains(&w), "{w}");
+        }
+        let t0 = Timing {
+            jitter_permille: 0,
+            ..Timing::default()
+        };
+        assert_eq!(b.wait_for(&t0, 0, Due::Now), 1000);
+        assert_eq!(b.wait_for(&t0, 0, Due::At(100_000)), 5000);
+        assert_eq!(b.wait_for(&t0, 0, Due::User), 1000);
+        assert_eq!(b.wait_for(&t0, 0, Due::User), 1500, "the user's wait grows");
     }
 
     #[test]

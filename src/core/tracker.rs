@@ -2,7 +2,9 @@
 
 use crate::prelude::*;
 
+use super::connector::Connector;
 use super::job::{Job, StepStatus};
+use super::policy::Due;
 
 /// A step moving from one status to another.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,6 +83,86 @@ impl Tracker {
     }
 }
 
+/// Basiq's usual split of a connection job, in tenths: verify-credentials takes about 3,
+/// retrieve-accounts 2, retrieve-transactions 5. Scale-free, so it holds for slow and fast banks.
+fn typical_share(title: &str) -> Option<u64> {
+    match title {
+        "verify-credentials" => Some(3),
+        "retrieve-accounts" => Some(2),
+        "retrieve-transactions" | "retrieve-statements" => Some(5),
+        _ => None,
+    }
+}
+
+/// Step timings seen so far in one job, for estimating when the running step will end.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Pace {
+    /// When the last job answer arrived.
+    last_ms: Option<u64>,
+    /// The running step (index, title) and when it began, if that was seen.
+    running: Option<(usize, String, Option<u64>)>,
+    /// Time and typical shares of the steps seen from start to end.
+    done_ms: u64,
+    done_share: u64,
+}
+
+impl Pace {
+    /// Notes the job as answered at `now_ms`; a change happened, on average, halfway
+    /// between the previous answer and this one.
+    pub fn observe(&mut self, now_ms: u64, job: &Job) {
+        let current = job
+            .steps
+            .iter()
+            .enumerate()
+            .find(|(_, s)| s.status == StepStatus::InProgress);
+        let same = match (&self.running, current) {
+            (Some((i, title, _)), Some((ci, step))) => *i == ci && *title == step.title,
+            (None, None) => true,
+            _ => false,
+        };
+        if !same {
+            let changed_at = self
+                .last_ms
+                .map(|last| last.saturating_add(now_ms.saturating_sub(last) / 2));
+            if let (Some((_, title, Some(start))), Some(end)) = (&self.running, changed_at) {
+                if let Some(share) = typical_share(title) {
+                    self.done_ms = self.done_ms.saturating_add(end.saturating_sub(*start));
+                    self.done_share += share;
+                }
+            }
+            // A step already running at the first answer began at an unknown time.
+            self.running = current.map(|(i, s)| (i, s.title.clone(), changed_at));
+        }
+        self.last_ms = Some(now_ms);
+    }
+
+    /// When the running step's end becomes likely: from the connector's averages (70% of
+    /// the average, as steps vary about ±30%), else from this job's own pace (50%, as that
+    /// estimate is rougher); `Due::Now` when nothing is known.
+    pub fn due(&self, job: &Job, connector: Option<&Connector>) -> Due {
+        let waiting_on_user = job
+            .steps
+            .iter()
+            .any(|s| s.status == StepStatus::InProgress && s.mfa.is_some());
+        if waiting_on_user {
+            return Due::User;
+        }
+        let Some((_, title, Some(start))) = &self.running else {
+            return Due::Now;
+        };
+        let average = connector.and_then(|c| c.average_ms(title));
+        if let Some(avg) = average {
+            return Due::At(start.saturating_add(avg.saturating_mul(7) / 10));
+        }
+        match typical_share(title) {
+            Some(share) if self.done_share > 0 => Due::At(
+                start.saturating_add(self.done_ms.saturating_mul(share) / self.done_share / 2),
+            ),
+            _ => Due::Now,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -107,6 +189,55 @@ mod tests {
     }
 
     use StepStatus::*;
+
+    #[test]
+    fn pace_learns_from_whole_steps_and_connector_averages_come_first() {
+        let mut p = Pace::default();
+        let queued = job(&[
+            ("verify-credentials", Pending),
+            ("retrieve-accounts", Pending),
+        ]);
+        let verifying = job(&[
+            ("verify-credentials", InProgress),
+            ("retrieve-accounts", Pending),
+        ]);
+        let accounts = job(&[
+            ("verify-credentials", Success),
+            ("retrieve-accounts", InProgress),
+        ]);
+        p.observe(0, &queued);
+        assert_eq!(p.due(&queued, None), Due::Now);
+        p.observe(1000, &verifying); // began at 500, on average
+        assert_eq!(p.due(&verifying, None), Due::Now, "nothing known yet");
+        p.observe(3000, &accounts); // verify ended at 2000: 1500 ms for 3 tenths
+                                    // Accounts (2 tenths) should take 1000 ms; due from half of that after 2000.
+        assert_eq!(p.due(&accounts, None), Due::At(2500));
+        let stats = Connector {
+            status: crate::core::advice::ConnectorStatus::Operational,
+            step_ms: vec![("retrieve-accounts".into(), 4000)],
+            total_ms: None,
+        };
+        assert_eq!(p.due(&accounts, Some(&stats)), Due::At(2000 + 2800));
+        p.observe(4000, &accounts);
+        assert_eq!(
+            p.due(&accounts, None),
+            Due::At(2500),
+            "the same step keeps its start"
+        );
+    }
+
+    #[test]
+    fn a_step_running_at_the_first_answer_has_no_estimate() {
+        let mut p = Pace::default();
+        let running = job(&[("verify-credentials", InProgress)]);
+        p.observe(0, &running);
+        let stats = Connector {
+            status: crate::core::advice::ConnectorStatus::Operational,
+            step_ms: vec![("verify-credentials".into(), 4000)],
+            total_ms: None,
+        };
+        assert_eq!(p.due(&running, Some(&stats)), Due::Now);
+    }
 
     #[test]
     fn reports_each_change_once_and_fills_in_jumps() {

@@ -22,7 +22,7 @@ use super::json_out::JsonObject;
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
 use super::start::{read_started, StartJob, Started};
-use super::tracker::{Tracker, Transition};
+use super::tracker::{Pace, Tracker, Transition};
 use super::url::{check_secure, Origin, UrlError};
 
 /// Everything a watch needs to know up front.
@@ -174,6 +174,8 @@ pub struct Watcher {
     starting: Option<StartJob>,
     started_ms: u64,
     backoff: Backoff,
+    /// Step timings, for polling densely only when a change is due.
+    pace: Pace,
     next_poll_ms: u64,
     in_flight: Option<(u64, Purpose)>,
     next_id: u64,
@@ -219,6 +221,7 @@ impl Watcher {
         Ok(Self {
             starting: cfg.start.clone(),
             backoff: Backoff::new(&cfg.timing, seed),
+            pace: Pace::default(),
             poll_url: cfg.job_url.clone(),
             token_needed: !cfg.has_token,
             connector_for_eta: cfg.institution_id.is_some(),
@@ -904,7 +907,9 @@ impl Watcher {
         if changed {
             self.backoff.reset(&self.cfg.timing);
         }
-        self.next_poll_ms = now_ms + self.backoff.next_wait(&self.cfg.timing);
+        self.pace.observe(now_ms, &job);
+        let due = self.pace.due(&job, self.connector.as_ref());
+        self.next_poll_ms = now_ms + self.backoff.wait_for(&self.cfg.timing, now_ms, due);
     }
 
     fn advise(&self, failure: &Failure, step: &str, job: &Job) -> FailureAdvice {
