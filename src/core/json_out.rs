@@ -71,6 +71,34 @@ impl JsonObject {
         s
     }
 
+    /// Adds `"key": 123` when there is a number.
+    pub fn opt_number(self, key: &str, value: Option<u64>) -> Self {
+        match value {
+            Some(v) => self.number(key, v),
+            None => self,
+        }
+    }
+
+    /// Adds `"key": "value"`, or `"key": null` when there is none.
+    pub fn string_or_null(self, key: &str, value: Option<&str>) -> Self {
+        match value {
+            Some(v) => self.string(key, v),
+            None => {
+                let mut s = self.key(key);
+                s.0.push_str("null");
+                s
+            }
+        }
+    }
+
+    /// Adds `"key": {…}` when there is an object.
+    pub fn opt_object(self, key: &str, value: Option<JsonObject>) -> Self {
+        match value {
+            Some(v) => self.object(key, v),
+            None => self,
+        }
+    }
+
     /// Adds `"key": {…}`.
     pub fn object(self, key: &str, value: JsonObject) -> Self {
         let mut s = self.key(key);
@@ -150,5 +178,14 @@ mod tests {
             .objects("l", [JsonObject::new().number("a", 1), JsonObject::new()])
             .finish();
         assert_eq!(text, r#"{"n":42,"t":true,"f":false,"l":[{"a":1},{}]}"#);
+        let text = JsonObject::new()
+            .opt_number("n", None)
+            .opt_number("m", Some(1))
+            .string_or_null("s", None)
+            .string_or_null("t", Some("x"))
+            .opt_object("o", None)
+            .opt_object("p", Some(JsonObject::new()))
+            .finish();
+        assert_eq!(text, r#"{"m":1,"s":null,"t":"x","p":{}}"#);
     }
 }
