@@ -3,6 +3,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use basiq_jobs::core::json::{parse, Value};
+use basiq_jobs::core::json_out::JsonObject;
 use proptest::prelude::*;
 
 /// A JSON value owned by the test, written with standard escapes.
@@ -109,6 +110,15 @@ proptest! {
         write(&j, &mut text);
         let v = parse(&text);
         prop_assert!(v.as_ref().is_some_and(|v| same(&j, v)), "{text} read as {v:?}");
+    }
+
+    #[test]
+    fn any_string_written_by_json_out_reads_back_the_same(k in any::<String>(), v in any::<String>()) {
+        let text = JsonObject::new().string(&k, &v).finish();
+        let Some(Value::Object(o)) = parse(&text) else {
+            return Err(TestCaseError::fail(format!("not an object: {text}")));
+        };
+        prop_assert_eq!(o.get(&k), Some(&Value::String(v.as_str().into())));
     }
 
     #[test]

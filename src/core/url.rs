@@ -27,6 +27,13 @@ impl Origin {
 
     /// True when `url` is absolute and on this origin.
     pub fn owns(&self, url: &str) -> bool {
+        // The common case, checked without parsing: this origin's text, then the path. Our text
+        // is normalised, so anything else (other case, explicit default port) goes the long way.
+        if let Some(rest) = url.strip_prefix(self.0.as_str()) {
+            if rest.is_empty() || rest.starts_with(['/', '?', '#']) {
+                return !has_bad_chars(url);
+            }
+        }
         parse(url).is_ok_and(|u| u.origin == *self)
     }
 }
@@ -72,6 +79,9 @@ pub fn origin_of(url: &str) -> Result<Origin, UrlError> {
 }
 
 fn has_bad_chars(s: &str) -> bool {
+    if s.is_ascii() {
+        return s.bytes().any(|b| b <= b' ' || b == 0x7f || b == b'\\');
+    }
     s.chars()
         .any(|c| c.is_whitespace() || c.is_control() || c == '\\')
 }
@@ -212,5 +222,13 @@ mod tests {
         assert!(o.owns("https://AU-API.basiq.io:443/jobs/2"));
         assert!(!o.owns("https://au-api.basiq.io.evil.com/jobs/2"));
         assert!(!o.owns("http://au-api.basiq.io/jobs/2"));
+        // The quick prefix check must not let these through.
+        assert!(o.owns("https://au-api.basiq.io"));
+        assert!(o.owns("https://au-api.basiq.io?x#y"));
+        assert!(!o.owns("https://au-api.basiq.io@evil.com/jobs/2"));
+        assert!(!o.owns("https://au-api.basiq.io:8443/jobs/2"));
+        assert!(!o.owns("https://au-api.basiq.io/jobs/2 x"));
+        assert!(!o.owns("https://au-api.basiq.io/jobs\\2"));
+        assert!(!o.owns("https://au-api.basiq.io/jobs/\u{2028}"));
     }
 }
