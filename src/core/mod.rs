@@ -7,6 +7,7 @@ pub mod job;
 pub mod json_out;
 pub mod messages;
 pub mod policy;
+pub mod recovery;
 pub mod saved;
 pub mod start;
 pub mod streak;
