@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use super::advice::FailureAdvice;
+use super::advice::{ConnectorStatus, FailureAdvice};
 use super::job::{Failure, Job, MfaMethod, StepStatus};
 
 /// One step's status change.
@@ -50,12 +50,35 @@ pub struct MfaChallenge {
     pub expires_at: Option<u64>,
 }
 
+/// An automatic retry (`autoRetry`): the failed job, and the refresh about to start.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryEvent {
+    /// The attempt the refresh will be, counting the connection's run (2 for the first retry).
+    pub attempt: u32,
+    /// How long until the refresh starts.
+    pub retry_after_ms: u64,
+    /// The advice for the failure being retried.
+    pub advice: FailureAdvice,
+    /// The failed job.
+    pub job: Job,
+}
+
+/// An institution's major outage is over.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutageLifted {
+    pub institution_id: String,
+    /// Its status now.
+    pub status: ConnectorStatus,
+}
+
 /// Something the watch reports through a callback.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Event {
     Step(StepEvent),
     Progress(Progress),
     Mfa(MfaChallenge),
+    Retry(RetryEvent),
+    OutageLifted(OutageLifted),
 }
 
 /// What went wrong with the watch itself (as opposed to a failed step).

@@ -8,6 +8,7 @@ pub mod json;
 pub mod json_out;
 pub mod messages;
 pub mod policy;
+pub mod recovery;
 pub mod saved;
 pub mod start;
 pub mod streak;

@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 use super::events::Outcome;
+use super::watcher::WatchConfig;
 
 /// Where a connection's run is kept (localStorage in a browser).
 pub fn storage_key(connection_id: &str) -> String {
@@ -25,6 +26,33 @@ pub fn after(previous: u32, outcome: &Outcome) -> Option<u32> {
         Outcome::Success { .. } | Outcome::Failed { .. } => Some(0),
         Outcome::Cancelled { .. } | Outcome::TimedOut { .. } | Outcome::Error { .. } => None,
     }
+}
+
+/// The run to keep for `connection` (storage key and value): the run after `outcome`, or, with
+/// none yet, the run so far (`previous` already counts the failed jobs an automatic retry follows).
+pub fn record(
+    connection: &str,
+    previous: Option<u32>,
+    outcome: Option<&Outcome>,
+) -> Option<(String, String)> {
+    let run = match outcome {
+        Some(o) => after(previous.unwrap_or(0), o)?,
+        None => previous?,
+    };
+    Some((storage_key(connection), run.to_string()))
+}
+
+/// The run a watch starts from: the one the partner gave, else the one stored for its
+/// connection (named by the options or by the request that starts the job).
+pub fn recall(cfg: &WatchConfig, stored: impl FnOnce(&str) -> Option<String>) -> Option<u32> {
+    if cfg.attempt.is_some() {
+        return cfg.attempt;
+    }
+    let connection = cfg
+        .connection_id
+        .as_deref()
+        .or_else(|| cfg.start.as_ref().and_then(|s| s.connection_id.as_deref()))?;
+    stored(&storage_key(connection)).and_then(|v| parse(&v))
 }
 
 #[cfg(test)]
@@ -83,6 +111,45 @@ mod tests {
             after(u32::MAX, &failed("service-unavailable")),
             Some(u32::MAX)
         );
+    }
+
+    #[test]
+    fn records_the_run_after_the_outcome_or_so_far() {
+        let su = failed("service-unavailable");
+        assert_eq!(
+            record("c1", Some(1), Some(&su)),
+            Some(("basiq-jobs:failures:c1".into(), "2".into()))
+        );
+        assert_eq!(record("c1", None, Some(&su)).map(|r| r.1), Some("1".into()));
+        assert_eq!(record("c1", Some(2), None).map(|r| r.1), Some("2".into()));
+        assert_eq!(record("c1", None, None), None);
+        let cancelled = Outcome::Cancelled { job: None };
+        assert_eq!(record("c1", Some(2), Some(&cancelled)), None);
+    }
+
+    #[test]
+    fn recalls_the_given_count_first_then_the_stored_one_for_the_connection() {
+        use crate::core::start::refresh_connection;
+        let stored = |key: &str| (key == "basiq-jobs:failures:c1").then(|| "2".to_string());
+        let mut cfg = WatchConfig {
+            connection_id: Some("c1".into()),
+            ..Default::default()
+        };
+        assert_eq!(recall(&cfg, stored), Some(2));
+        cfg.attempt = Some(0);
+        assert_eq!(recall(&cfg, stored), Some(0), "the partner's count wins");
+        let refresh = WatchConfig {
+            start: refresh_connection("https://a.example", "u1", "c1").ok(),
+            ..Default::default()
+        };
+        assert_eq!(
+            recall(&refresh, stored),
+            Some(2),
+            "the refreshed connection"
+        );
+        assert_eq!(recall(&WatchConfig::default(), stored), None);
+        let garbage = |_: &str| Some("two".to_string());
+        assert_eq!(recall(&refresh, garbage), None);
     }
 
     #[test]

@@ -16,11 +16,15 @@ use super::advice::{
 };
 use super::connector::{connectors_path, parse_connector, Connector};
 use super::datetime::rfc3339_ms;
-use super::events::{ErrorKind, Event, MfaChallenge, Outcome, Progress, StepEvent, WatchError};
+use super::events::{
+    ErrorKind, Event, MfaChallenge, OutageLifted, Outcome, Progress, RetryEvent, StepEvent,
+    WatchError,
+};
 use super::job::{api_error_code, parse_job, parse_json, Failure, Job, StepStatus};
 use super::json_out::JsonObject;
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
+use super::recovery::{self, Next, Recovery};
 use super::start::{read_started, StartJob, Started};
 use super::tracker::{Pace, Tracker, Transition};
 use super::url::{check_secure, Origin, UrlError};
@@ -45,6 +49,8 @@ pub struct WatchConfig {
     pub attempt: Option<u32>,
     pub timing: Timing,
     pub catalogue: Catalogue,
+    /// Automatic retries and outage watching, when opted into.
+    pub recovery: Recovery,
 }
 
 /// Why a watch cannot start.
@@ -191,6 +197,10 @@ pub struct Watcher {
     held: Option<Held>,
     mfa: Option<MfaState>,
     mfa_reported: Option<String>,
+    /// An automatic retry waits until then before starting its refresh.
+    retry_at: Option<u64>,
+    /// The failure held while the institution's outage is watched, and since when.
+    outage: Option<(Box<Outcome>, u64)>,
     events: VecDeque<Event>,
     outcome: Option<Outcome>,
 }
@@ -214,6 +224,7 @@ impl Watcher {
             return Err(ConfigError::NoToken);
         }
         cfg.timing.validate().map_err(ConfigError::Timing)?;
+        cfg.recovery.validate().map_err(ConfigError::Timing)?;
         let mut cfg = cfg;
         if cfg.connection_id.is_none() {
             cfg.connection_id = cfg.start.as_ref().and_then(|s| s.connection_id.clone());
@@ -241,6 +252,8 @@ impl Watcher {
             held: None,
             mfa: None,
             mfa_reported: None,
+            retry_at: None,
+            outage: None,
             events: VecDeque::new(),
             outcome: None,
         })
@@ -292,6 +305,14 @@ impl Watcher {
         self.cfg.connection_id.as_deref()
     }
 
+    /// The connection's run of `service-unavailable` jobs to keep now, as a storage key and
+    /// value: once the watch is over, or while an automatic retry waits.
+    pub fn streak_record(&self) -> Option<(String, String)> {
+        let settled = self.outcome.is_some() || self.retry_at.is_some();
+        let connection = self.cfg.connection_id.as_deref().filter(|_| settled)?;
+        super::streak::record(connection, self.cfg.attempt, self.outcome.as_ref())
+    }
+
     /// The next thing to report through a callback.
     pub fn poll_event(&mut self) -> Option<Event> {
         self.events.pop_front()
@@ -308,6 +329,18 @@ impl Watcher {
                 self.connector_for_eta = false;
             }
             self.in_flight = None;
+        }
+        if let Some(at) = self.retry_at {
+            if now_ms < at {
+                return Action::Wait(at - now_ms);
+            }
+            // The refresh is a new job: it gets the whole timeout from now.
+            self.retry_at = None;
+            self.started_ms = now_ms;
+            self.next_poll_ms = now_ms;
+        }
+        if let Some(since) = self.outage.as_ref().map(|(_, since)| *since) {
+            return self.poll_outage(now_ms, since);
         }
         let elapsed = now_ms.saturating_sub(self.started_ms);
         if self.long_wait {
@@ -356,6 +389,11 @@ impl Watcher {
             Purpose::Start => self.on_start_response(now_ms, response),
             Purpose::Job => self.on_job_response(now_ms, response),
             Purpose::Connector => {
+                if response.status == 401 && self.outage.is_some() && self.cfg.can_refresh_token {
+                    // A long outage outlives the token; get a fresh one and check again.
+                    self.token_needed = true;
+                    return;
+                }
                 let found = (200..300)
                     .contains(&response.status)
                     .then(|| {
@@ -781,6 +819,9 @@ impl Watcher {
     }
 
     fn on_connector(&mut self, now_ms: u64, found: Option<Connector>) {
+        if self.outage.is_some() {
+            return self.on_outage_check(now_ms, found);
+        }
         if found.is_some() {
             self.connector = found;
         }
@@ -883,12 +924,23 @@ impl Watcher {
                 self.next_poll_ms = now_ms + self.cfg.timing.long_interval_ms;
                 return;
             }
-            self.finish(Outcome::Failed {
+            let next = recovery::after_failure(&self.cfg.recovery, &failure, &advice, &job);
+            let outcome = Outcome::Failed {
                 job,
                 step,
                 failure,
                 advice,
-            });
+            };
+            match next {
+                Next::Finish => {
+                    self.finish(outcome);
+                }
+                Next::Retry { wait_ms, start } => self.begin_retry(now_ms, wait_ms, start, outcome),
+                Next::WatchOutage { interval_ms } => {
+                    self.outage = Some((Box::new(outcome), now_ms));
+                    self.next_poll_ms = now_ms + interval_ms;
+                }
+            }
             return;
         }
         if job.is_success() {
@@ -910,6 +962,88 @@ impl Watcher {
         self.pace.observe(now_ms, &job);
         let due = self.pace.due(&job, self.connector.as_ref());
         self.next_poll_ms = now_ms + self.backoff.wait_for(&self.cfg.timing, now_ms, due);
+    }
+
+    /// Counts the failed job in the connection's run, reports the retry, and sets up its refresh.
+    fn begin_retry(&mut self, now_ms: u64, wait_ms: u64, start: StartJob, failed: Outcome) {
+        let Outcome::Failed { job, advice, .. } = failed else {
+            self.finish(failed);
+            return;
+        };
+        let run = self.cfg.attempt.unwrap_or(0).saturating_add(1);
+        self.cfg.attempt = Some(run);
+        self.cfg.operation = Operation::Refresh;
+        if self.cfg.connection_id.is_none() {
+            self.cfg.connection_id = start.connection_id.clone();
+        }
+        self.events.push_back(Event::Retry(RetryEvent {
+            attempt: run.saturating_add(1),
+            retry_after_ms: wait_ms,
+            advice,
+            job: job.clone(),
+        }));
+        self.job = Some(job);
+        self.starting = Some(start);
+        self.retry_at = Some(now_ms.saturating_add(wait_ms));
+        // The new job is followed from scratch; the institution is read again for it.
+        self.tracker = Tracker::default();
+        self.polled_once = false;
+        self.mfa = None;
+        self.mfa_reported = None;
+        self.connector = None;
+        self.connector_for_eta = self.cfg.institution_id.is_some();
+        self.errors_in_row = 0;
+        self.backoff.reset(&self.cfg.timing);
+    }
+
+    /// While an outage is watched: check the institution every so often, with no overall timeout
+    /// but the job lifetime.
+    fn poll_outage(&mut self, now_ms: u64, since: u64) -> Action {
+        if now_ms.saturating_sub(since) >= self.cfg.timing.job_lifetime_ms {
+            return self.end_outage_watch();
+        }
+        if self.token_needed {
+            return Action::RefreshToken;
+        }
+        if now_ms >= self.next_poll_ms {
+            return self.request_connector();
+        }
+        Action::Wait(self.next_poll_ms - now_ms)
+    }
+
+    fn on_outage_check(&mut self, now_ms: u64, found: Option<Connector>) {
+        let status = found.as_ref().map(|c| c.status);
+        if !recovery::lifted(status) {
+            self.next_poll_ms = now_ms + self.cfg.recovery.outage_interval_ms;
+            return;
+        }
+        self.connector = found;
+        if let (Some(inst), Some(status)) = (self.cfg.institution_id.clone(), status) {
+            self.events.push_back(Event::OutageLifted(OutageLifted {
+                institution_id: inst,
+                status,
+            }));
+        }
+        let Some((failed, _)) = self.outage.take() else {
+            return;
+        };
+        let next = match failed.job() {
+            Some(job) => recovery::after_outage(&self.cfg.recovery, job),
+            None => Next::Finish,
+        };
+        match next {
+            Next::Retry { wait_ms, start } => self.begin_retry(now_ms, wait_ms, start, *failed),
+            _ => {
+                self.finish(*failed);
+            }
+        }
+    }
+
+    fn end_outage_watch(&mut self) -> Action {
+        match self.outage.take() {
+            Some((failed, _)) => self.finish(*failed),
+            None => Action::Wait(1),
+        }
     }
 
     fn advise(&self, failure: &Failure, step: &str, job: &Job) -> FailureAdvice {
@@ -1040,6 +1174,8 @@ impl Watcher {
         self.in_flight = None;
         self.held = None;
         self.mfa = None;
+        self.retry_at = None;
+        self.outage = None;
         match &self.outcome {
             Some(o) => Action::Done(Box::new(o.clone())),
             None => Action::Wait(1),

@@ -8,6 +8,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use super::convert::{catalogue_from_js, field, is_plain_object, opt_string};
 use crate::core::advice::Operation;
 use crate::core::policy::Timing;
+use crate::core::recovery::Recovery;
 use crate::core::watcher::WatchConfig;
 
 /// The JS side of a watch: where tokens, answers and reports go.
@@ -17,6 +18,8 @@ pub(crate) struct Hooks {
     pub on_step: Option<Function>,
     pub on_progress: Option<Function>,
     pub on_mfa: Option<Function>,
+    pub on_retry: Option<Function>,
+    pub on_outage_lifted: Option<Function>,
     pub signal: Option<web_sys::AbortSignal>,
     pub fetch: Option<Function>,
     /// Keep each connection's run of `service-unavailable` jobs in localStorage.
@@ -69,6 +72,7 @@ pub(crate) fn read(
         attempt: whole(o, "previousFailures")?.map(|n| n.min(u64::from(u32::MAX)) as u32),
         timing: timing(o)?,
         catalogue: catalogue_from_js(o, "options")?,
+        recovery: recovery(o)?,
     };
     let hooks = Hooks {
         token,
@@ -76,16 +80,38 @@ pub(crate) fn read(
         on_step: function(o, "onStep")?,
         on_progress: function(o, "onProgress")?,
         on_mfa: function(o, "onMfa")?,
+        on_retry: function(o, "onRetry")?,
+        on_outage_lifted: function(o, "onOutageLifted")?,
         signal,
         fetch: function(o, "fetch")?,
-        remember_failures: match field(o, "rememberFailures") {
-            None => true,
-            Some(v) => v
-                .as_bool()
-                .ok_or("options.rememberFailures must be a boolean")?,
-        },
+        remember_failures: flag(o, "rememberFailures")?.unwrap_or(true),
     };
     Ok((cfg, hooks))
+}
+
+fn recovery(o: &JsValue) -> Result<Recovery, String> {
+    let d = Recovery::default();
+    Ok(Recovery {
+        auto_retry: flag(o, "autoRetry")?.unwrap_or(d.auto_retry),
+        watch_outage: flag(o, "watchOutage")?.unwrap_or(d.watch_outage),
+        retry_delay_ms: whole(o, "retryDelayMs")?,
+        outage_interval_ms: whole(o, "outageIntervalMs")?.unwrap_or(d.outage_interval_ms),
+    })
+}
+
+fn flag(o: &JsValue, key: &str) -> Result<Option<bool>, String> {
+    match field(o, key) {
+        None => Ok(None),
+        Some(v) => match v.as_bool() {
+            Some(b) => Ok(Some(b)),
+            None => {
+                let mut m = String::from("options.");
+                m.push_str(key);
+                m.push_str(" must be a boolean");
+                Err(m)
+            }
+        },
+    }
 }
 
 fn timing(o: &JsValue) -> Result<Timing, String> {

@@ -3,7 +3,7 @@
 use wasm_bindgen::JsValue;
 
 use super::convert::{advice_to_js, failure_to_js, job_to_js, str_array, Obj};
-use crate::core::events::{Event, MfaChallenge, Outcome, Progress, StepEvent};
+use crate::core::events::{Event, MfaChallenge, Outcome, Progress, RetryEvent, StepEvent};
 
 /// A core event as the JS value its callback receives.
 pub(crate) fn event_to_js(event: &Event) -> JsValue {
@@ -11,7 +11,22 @@ pub(crate) fn event_to_js(event: &Event) -> JsValue {
         Event::Step(e) => step_event_to_js(e),
         Event::Progress(p) => progress_to_js(p),
         Event::Mfa(m) => mfa_to_js(m),
+        Event::Retry(r) => retry_to_js(r),
+        Event::OutageLifted(l) => Obj::new()
+            .str("institutionId", &l.institution_id)
+            .str("status", l.status.as_str())
+            .build(),
     }
+}
+
+/// `RetryEvent`.
+fn retry_to_js(r: &RetryEvent) -> JsValue {
+    Obj::new()
+        .num("attempt", f64::from(r.attempt))
+        .num("retryAfterMs", r.retry_after_ms as f64)
+        .set("advice", advice_to_js(&r.advice))
+        .set("job", job_to_js(&r.job))
+        .build()
 }
 
 /// `StepEvent`.

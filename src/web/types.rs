@@ -214,6 +214,26 @@ export interface MfaChallenge {
   expiresAt?: number;
 }
 
+/** An automatic retry (`autoRetry`): the job failed, and a refresh of its connection follows. */
+export interface RetryEvent {
+  /** The attempt the refresh will be, counting the connection's run of failures (2 for the first retry). */
+  attempt: number;
+  /** How long until the refresh starts, in ms (0 right after an outage lifts). */
+  retryAfterMs: number;
+  /** The advice for the failure being retried (`try-later`, or `wait-for-outage`). */
+  advice: FailureAdvice;
+  /** The failed job. */
+  job: JobSnapshot;
+}
+
+/** The institution's major outage is over (`watchOutage` or `autoRetry`). */
+export interface OutageLiftedEvent {
+  /** The institution, as given in `institutionId`. */
+  institutionId: string;
+  /** Its status now. */
+  status: ConnectorStatus;
+}
+
 /** What went wrong with a watch itself, as opposed to a failed step. */
 export type ErrorKind =
   | "network"
@@ -303,6 +323,10 @@ export interface WatchOptions {
   onProgress?: (progress: Progress) => void;
   /** Called when an `mfa-challenge` step waits for the user. */
   onMfa?: (challenge: MfaChallenge) => void;
+  /** Called when `autoRetry` waits to refresh the connection after a failed job. */
+  onRetry?: (event: RetryEvent) => void;
+  /** Called when the institution's major outage lifts, while the watch waits it out. */
+  onOutageLifted?: (event: OutageLiftedEvent) => void;
   /** Cancels the request in flight and any wait. */
   signal?: AbortSignal;
   /** The message catalogue's locale; `"en-AU"` is bundled and the fallback. */
@@ -335,6 +359,18 @@ export interface WatchOptions {
   /** Remember each connection's run of `service-unavailable` jobs in localStorage, so the count
    *  above is kept without your code (default `true`; `previousFailures` wins when given). */
   rememberFailures?: boolean;
+  /** After a `service-unavailable` advised `try-later`, wait `retryAfterMs`, refresh the
+   *  connection and watch the new job, until the advice is `contact-support`; during a major
+   *  outage, wait for it to lift, then refresh (default `false`). `done` settles once, at the end. */
+  autoRetry?: boolean;
+  /** The wait before an automatic retry, in ms (default: the advice's `retryAfterMs`, 600000). */
+  retryDelayMs?: number;
+  /** With `institutionId`, a `wait-for-outage` failure does not end the watch: it checks the
+   *  institution until the outage lifts, calls `onOutageLifted`, then settles (default `false`;
+   *  implied by `autoRetry`, which refreshes instead of settling). */
+  watchOutage?: boolean;
+  /** How often the institution is checked during an outage, in ms (default 60000). */
+  outageIntervalMs?: number;
 }
 
 /** What the user typed into their bank's sign-in form. */

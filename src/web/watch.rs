@@ -21,7 +21,6 @@ use super::report::{event_to_js, outcome_to_js};
 use super::storage;
 use crate::core::events::{Event, Outcome};
 use crate::core::streak;
-use crate::core::text::num;
 use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
 
 /// The live poll loops of this page, by job URL (a handful at most, so a list will do).
@@ -57,6 +56,8 @@ struct Sub {
     on_step: Option<Function>,
     on_progress: Option<Function>,
     on_mfa: Option<Function>,
+    on_retry: Option<Function>,
+    on_outage_lifted: Option<Function>,
     resolve: RefCell<Option<Function>>,
     signal: Option<web_sys::AbortSignal>,
     abort_listener: RefCell<Option<Closure<dyn FnMut()>>>,
@@ -168,15 +169,8 @@ pub(crate) fn start_with(
 
 /// Fills in the connection's remembered run of `service-unavailable` jobs, unless given.
 fn recall_failures(cfg: &mut WatchConfig, hooks: &Hooks) {
-    if !hooks.remember_failures || cfg.attempt.is_some() {
-        return;
-    }
-    let connection = cfg
-        .connection_id
-        .clone()
-        .or_else(|| cfg.start.as_ref().and_then(|s| s.connection_id.clone()));
-    if let Some(c) = connection {
-        cfg.attempt = storage::get(&streak::storage_key(&c)).and_then(|v| streak::parse(&v));
+    if hooks.remember_failures {
+        cfg.attempt = streak::recall(cfg, storage::get);
     }
 }
 
@@ -213,6 +207,8 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
         on_step: hooks.on_step,
         on_progress: hooks.on_progress,
         on_mfa: hooks.on_mfa,
+        on_retry: hooks.on_retry,
+        on_outage_lifted: hooks.on_outage_lifted,
         resolve: RefCell::new(resolve),
         signal: hooks.signal,
         abort_listener: RefCell::new(None),
@@ -269,7 +265,7 @@ impl Stream {
             self.dispatch();
         };
         self.release();
-        self.remember(&outcome);
+        self.remember();
         let value = outcome_to_js(&outcome);
         for sub in self.subs.take() {
             sub.settle(&value);
@@ -313,16 +309,13 @@ impl Stream {
         }
     }
 
-    /// Writes the connection's run of `service-unavailable` jobs after this one.
-    fn remember(&self, outcome: &Outcome) {
+    /// Writes the connection's run of `service-unavailable` jobs, as the core has it now.
+    fn remember(&self) {
         if !self.remember_failures {
             return;
         }
-        let known = self
-            .with(|w| (w.connection_id().map(str::to_string), w.previous_failures()))
-            .and_then(|(c, prev)| Some((c?, streak::after(prev.unwrap_or(0), outcome)?)));
-        if let Some((connection, run)) = known {
-            storage::set(&streak::storage_key(&connection), &num(run.into()));
+        if let Some((key, run)) = self.with(|w| w.streak_record()).flatten() {
+            storage::set(&key, &run);
         }
     }
 
@@ -350,6 +343,12 @@ impl Stream {
     /// Hands every pending event to every subscriber.
     fn dispatch(&self) {
         while let Some(event) = self.with(|w| w.poll_event()).flatten() {
+            if let Event::Retry(_) = event {
+                // The refresh is another job: keep the failure just counted, and let go of the
+                // failed job's URL until the new one is known.
+                self.remember();
+                self.release();
+            }
             let subs: Vec<Rc<Sub>> = self.subs.borrow().clone();
             for sub in subs {
                 sub.deliver(&event);
@@ -432,6 +431,8 @@ impl Sub {
             Event::Step(_) => (&self.on_step, "onStep"),
             Event::Progress(_) => (&self.on_progress, "onProgress"),
             Event::Mfa(_) => (&self.on_mfa, "onMfa"),
+            Event::Retry(_) => (&self.on_retry, "onRetry"),
+            Event::OutageLifted(_) => (&self.on_outage_lifted, "onOutageLifted"),
         };
         if let Some(f) = callback {
             if let Err(e) = f.call1(&JsValue::UNDEFINED, &event_to_js(event)) {
