@@ -108,8 +108,10 @@ pub fn refresh_of(job: &Job) -> Option<StartJob> {
         .next()
         .unwrap_or(source)
         .trim_end_matches('/');
-    let (_, id) = path.rsplit_once("/connections/")?;
-    if id.is_empty() || id.contains('/') {
+    // Split on the last '/' rather than search for "/connections/": the id holds no '/', and
+    // a substring search would link a second string searcher into the wasm.
+    let (head, id) = path.rsplit_once('/')?;
+    if id.is_empty() || !head.ends_with("/connections") {
         return None;
     }
     let mut url = String::from(path);
