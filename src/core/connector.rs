@@ -76,7 +76,7 @@ fn read_stats(entry: &Object) -> (Vec<(String, u64)>, Option<u64>) {
         ("retrieveStatements", "retrieve-statements"),
     ]
     .iter()
-    .filter_map(|(wire, title)| ms(wire).map(|v| ((*title).to_string(), v)))
+    .filter_map(|(wire, title)| ms(wire).map(|v| ((*title).to_owned(), v)))
     .collect();
     (steps, ms("total"))
 }

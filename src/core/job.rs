@@ -266,13 +266,13 @@ pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
 pub fn api_error_code(obj: &Object) -> Option<String> {
     let is_error = |o: &Object| matches!(o.get("type"), Some(Value::String(t)) if t == "error");
     if is_error(obj) {
-        return Some(str_of(obj, "code").unwrap_or("error").to_string());
+        return Some(str_of(obj, "code").unwrap_or("error").to_owned());
     }
     let Some(Value::Array(data)) = obj.get("data") else {
         return None;
     };
     data.iter().find_map(|v| match v {
-        Value::Object(o) if is_error(o) => Some(str_of(o, "code").unwrap_or("error").to_string()),
+        Value::Object(o) if is_error(o) => Some(str_of(o, "code").unwrap_or("error").to_owned()),
         _ => None,
     })
 }
@@ -396,7 +396,7 @@ pub fn str_of<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
 
 fn wrong(field: &str, expected: &'static str) -> ParseError {
     ParseError::WrongType {
-        field: field.to_string(),
+        field: field.to_owned(),
         expected,
     }
 }

@@ -93,7 +93,7 @@ impl Catalogue {
     /// A catalogue for `locale` (falling back to en-AU) with per-key overrides.
     pub fn new(locale: Option<&str>, overrides: Vec<(String, String)>) -> Self {
         Self {
-            locale: resolve_locale(locale).to_string(),
+            locale: resolve_locale(locale).to_owned(),
             overrides,
         }
     }

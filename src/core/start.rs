@@ -96,7 +96,7 @@ pub fn update_connection(
             segment(connection_id)?
         ),
         body: Some(creds.to_json()),
-        connection_id: Some(connection_id.to_string()),
+        connection_id: Some(connection_id.to_owned()),
     })
 }
 
@@ -116,7 +116,7 @@ pub fn refresh_connection(
             "/refresh"
         ),
         body: None,
-        connection_id: Some(connection_id.to_string()),
+        connection_id: Some(connection_id.to_owned()),
     })
 }
 
@@ -149,7 +149,7 @@ pub fn read_started(body: &str, origin: &Origin) -> Option<Started> {
             .map(Started::Job);
     }
     let self_link = match obj.get("links") {
-        Some(Value::Object(l)) => str_of(l, "self").map(str::to_string),
+        Some(Value::Object(l)) => str_of(l, "self").map(str::to_owned),
         _ => None,
     };
     let url = self_link.or_else(|| {

@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 use super::events::Outcome;
+use super::text::num;
 use super::watcher::WatchConfig;
 
 /// Where a connection's run is kept (localStorage in a browser).
@@ -39,7 +40,7 @@ pub fn record(
         Some(o) => after(previous.unwrap_or(0), o)?,
         None => previous?,
     };
-    Some((storage_key(connection), run.to_string()))
+    Some((storage_key(connection), num(run.into())))
 }
 
 /// The run a watch starts from: the one the partner gave, else the one stored for its
@@ -130,7 +131,7 @@ mod tests {
     #[test]
     fn recalls_the_given_count_first_then_the_stored_one_for_the_connection() {
         use crate::core::start::refresh_connection;
-        let stored = |key: &str| (key == "basiq-jobs:failures:c1").then(|| "2".to_string());
+        let stored = |key: &str| (key == "basiq-jobs:failures:c1").then(|| "2".to_owned());
         let mut cfg = WatchConfig {
             connection_id: Some("c1".into()),
             ..Default::default()
@@ -148,7 +149,7 @@ mod tests {
             "the refreshed connection"
         );
         assert_eq!(recall(&WatchConfig::default(), stored), None);
-        let garbage = |_: &str| Some("two".to_string());
+        let garbage = |_: &str| Some("two".to_owned());
         assert_eq!(recall(&refresh, garbage), None);
     }
 

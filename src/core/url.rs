@@ -22,7 +22,7 @@ impl Origin {
             }
             return Some(cat!(self.0, link));
         }
-        parse(link).ok().map(|_| link.to_string())
+        parse(link).ok().map(|_| link.to_owned())
     }
 
     /// True when `url` is absolute and on this origin.

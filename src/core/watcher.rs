@@ -504,7 +504,7 @@ impl Watcher {
             Ok(r) => r.status,
             Err(e) => {
                 let message = match e {
-                    TransportError::Timeout => "the answer timed out".to_string(),
+                    TransportError::Timeout => "the answer timed out".to_owned(),
                     TransportError::Network(m) => cat!("the answer could not be sent: ", m),
                 };
                 return Err(MfaError {
@@ -574,8 +574,8 @@ impl Watcher {
     fn saved_state(&self) -> super::saved::Saved {
         super::saved::Saved {
             job_url: self.poll_url.clone(),
-            api_origin: self.origin.as_str().to_string(),
-            operation: self.cfg.operation.as_str().to_string(),
+            api_origin: self.origin.as_str().to_owned(),
+            operation: self.cfg.operation.as_str().to_owned(),
             connection_id: self.cfg.connection_id.clone(),
             institution_id: self.cfg.institution_id.clone(),
             attempt: self.cfg.attempt,
@@ -585,7 +585,7 @@ impl Watcher {
                 .tracker
                 .seen()
                 .iter()
-                .map(|(t, s)| (t.clone(), s.as_str().to_string()))
+                .map(|(t, s)| (t.clone(), s.as_str().to_owned()))
                 .collect(),
             mfa_reported: self.mfa_reported.clone(),
         }
@@ -656,7 +656,7 @@ impl Watcher {
                 self.on_job(now_ms, job);
             }
             None => {
-                let message = "the answer to the start request named no job".to_string();
+                let message = "the answer to the start request named no job".to_owned();
                 self.transient(
                     now_ms,
                     ErrorKind::InvalidResponse,
@@ -699,12 +699,12 @@ impl Watcher {
                 if self.cfg.can_refresh_token && self.unauthorized_in_row == 1 {
                     self.token_needed = true;
                 } else {
-                    let message = "the token was refused (HTTP 401)".to_string();
+                    let message = "the token was refused (HTTP 401)".to_owned();
                     self.finish_error(ErrorKind::Unauthorized, Some(401), message);
                 }
             }
             403 => {
-                let message = "the token may not read this job (HTTP 403)".to_string();
+                let message = "the token may not read this job (HTTP 403)".to_owned();
                 self.finish_error(ErrorKind::Unauthorized, Some(403), message);
             }
             404 | 410 => {
@@ -944,7 +944,7 @@ impl Watcher {
             return;
         }
         if job.is_success() {
-            let url = |title: &str| job.result_url(title).map(str::to_string);
+            let url = |title: &str| job.result_url(title).map(str::to_owned);
             let connection_url = url("verify-credentials").or_else(|| job.links.source.clone());
             let accounts_url = url("retrieve-accounts");
             let transactions_url = url("retrieve-transactions");
@@ -1048,7 +1048,7 @@ impl Watcher {
 
     fn advise(&self, failure: &Failure, step: &str, job: &Job) -> FailureAdvice {
         let ctx = FailureContext {
-            step: Some(step.to_string()),
+            step: Some(step.to_owned()),
             operation: self.cfg.operation,
             connector_status: self.connector.as_ref().map(|c| c.status),
             attempt: Some(self.cfg.attempt.unwrap_or(0) + 1),
@@ -1087,7 +1087,7 @@ impl Watcher {
             if let Some(l) = link.as_deref() {
                 match origin.resolve(l) {
                     Some(abs) if origin.owns(&abs) => *link = Some(abs),
-                    _ => return Err(l.to_string()),
+                    _ => return Err(l.to_owned()),
                 }
             }
             Ok(())
@@ -1153,7 +1153,7 @@ impl Watcher {
         let key = cat!("error.", kind.as_str());
         let cat = &self.cfg.catalogue;
         FailureAdvice {
-            code: kind.as_str().to_string(),
+            code: kind.as_str().to_owned(),
             step: None,
             action,
             title: cat.text(&cat!(key, ".title"), &vars),
@@ -1197,7 +1197,7 @@ fn connection_id_of(job: &Job) -> Option<String> {
         let path = url.split(['?', '#']).next().unwrap_or(url);
         let (_, rest) = split_once(path, "/connections/")?;
         let id = rest.split('/').next()?;
-        (!id.is_empty()).then(|| id.to_string())
+        (!id.is_empty()).then(|| id.to_owned())
     };
     job.links
         .source

@@ -74,7 +74,7 @@ fn begin(
     let (mut cfg, hooks) = options::read(options, None).map_err(|m| fail(what, &m))?;
     let base = opt_string(options, "apiBase", "options")
         .map_err(|m| fail(what, &m))?
-        .unwrap_or_else(|| DEFAULT_API_BASE.to_string());
+        .unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
     cfg.start = Some(build(&base).map_err(|e| fail(what, &e.0))?);
     cfg.operation = operation;
     cfg.institution_id = cfg.institution_id.or(institution);

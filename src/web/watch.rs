@@ -279,7 +279,7 @@ impl Stream {
 
     /// Registers this stream under its job URL, once known.
     fn claim(self: &Rc<Self>) {
-        if let Some(url) = self.with(|w| w.job_url().map(str::to_string)).flatten() {
+        if let Some(url) = self.with(|w| w.job_url().map(str::to_owned)).flatten() {
             STREAMS.with(|m| {
                 let mut m = m.borrow_mut();
                 m.retain(|(u, s)| *u != url && s.strong_count() > 0);
@@ -291,7 +291,7 @@ impl Stream {
 
     /// If the job this stream started is already watched, hands the subscribers over and stops.
     fn merge_into_existing(self: &Rc<Self>) -> bool {
-        let Some(url) = self.with(|w| w.job_url().map(str::to_string)).flatten() else {
+        let Some(url) = self.with(|w| w.job_url().map(str::to_owned)).flatten() else {
             return false;
         };
         match live_stream(&url) {
@@ -359,7 +359,7 @@ impl Stream {
     async fn refresh_token(&self) {
         let timeout = self.with(|w| w.request_timeout_ms()).unwrap_or(30_000);
         let result = match &self.get_token {
-            None => Err("no getToken function was given".to_string()),
+            None => Err("no getToken function was given".to_owned()),
             Some(f) => match f.call0(&JsValue::UNDEFINED) {
                 Err(e) => Err(describe(&e)),
                 Ok(p) => match self
@@ -370,9 +370,9 @@ impl Stream {
                     Raced::Resolved(v) => v
                         .as_string()
                         .filter(|t| !t.is_empty())
-                        .ok_or_else(|| "getToken must resolve to a non-empty string".to_string()),
+                        .ok_or_else(|| "getToken must resolve to a non-empty string".to_owned()),
                     Raced::Rejected(e) => Err(describe(&e)),
-                    Raced::TimedOut => Err("getToken did not answer in time".to_string()),
+                    Raced::TimedOut => Err("getToken did not answer in time".to_owned()),
                     Raced::Cancelled => return,
                 },
             },
