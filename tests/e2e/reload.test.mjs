@@ -42,7 +42,8 @@ describe("reload", { concurrency: 3 }, () => {
     const bar = page.getByRole("progressbar");
     assert.ok(Number(await bar.getAttribute("aria-valuenow")) > 0, "the progress bar moved");
     assert.match(await page.locator("#progress-eta").textContent(), /^(About .+|A few seconds) left$/, "time remaining is shown");
-    assert.match(await bar.getAttribute("aria-valuetext"), /^1 of 3 steps done\. (About .+|A few seconds) left$/);
+    // One poll may see two steps finish (polls are sparse while no step is due), so 1 or 2 of 3.
+    assert.match(await bar.getAttribute("aria-valuetext"), /^[12] of 3 steps done\. (About .+|A few seconds) left$/);
     await screenshot(page, "progress");
     const saved = await stored(page);
     assert.ok(saved.job?.saved, "the watch was saved");
