@@ -295,11 +295,6 @@ impl Watcher {
         self.starting.is_none().then_some(self.poll_url.as_str())
     }
 
-    /// Earlier `service-unavailable` jobs of this connection in a row, as configured.
-    pub fn previous_failures(&self) -> Option<u32> {
-        self.cfg.attempt
-    }
-
     /// The connection the job belongs to, when known.
     pub fn connection_id(&self) -> Option<&str> {
         self.cfg.connection_id.as_deref()
