@@ -1373,3 +1373,59 @@ fn a_custom_ceiling_and_fast_interval_bound_every_wait() {
     assert!(s.waits.iter().all(|w| *w <= 2000), "{:?}", s.waits);
     assert!(s.waits.iter().any(|w| *w > 300), "{:?}", s.waits);
 }
+
+// ----- answers identical to the last one ------------------------------------------------------
+
+/// Runs `bodies` through a watcher; with `vary`, each body gets its own trailing whitespace, so
+/// no two answers are the same bytes and every one is parsed.
+fn run_bodies(
+    config: WatchConfig,
+    bodies: &[String],
+    vary: bool,
+) -> (Vec<u64>, Vec<Event>, Outcome) {
+    let mut s = Sim::new(config);
+    for (i, body) in bodies.iter().enumerate() {
+        let text = if vary {
+            format!("{body}{}", " ".repeat(i + 1))
+        } else {
+            body.clone()
+        };
+        s.poll_job(200, &text);
+    }
+    let outcome = s.done();
+    (s.waits, s.events, outcome)
+}
+
+#[test]
+fn an_answer_identical_to_the_last_acts_exactly_as_a_parsed_one() {
+    // The watcher reuses the job it holds when an answer repeats the last one byte for byte;
+    // the waits, events and outcome must be the ones a fresh parse of every answer gives.
+    let mut bodies = vec![running(); 4];
+    bodies.extend(vec![accounts_running(); 3]);
+    bodies.push(succeeded());
+    let same = run_bodies(cfg(), &bodies, false);
+    let parsed = run_bodies(cfg(), &bodies, true);
+    assert_eq!(same, parsed);
+    assert_eq!(
+        same.0.len(),
+        7,
+        "one wait between each of the 8 answers: {:?}",
+        same.0
+    );
+
+    // The retry queue's slow mode, where the same failed job comes back poll after poll.
+    let update = || WatchConfig {
+        operation: Operation::Update,
+        ..cfg()
+    };
+    let mut bodies = vec![failed_on(1, "service-unavailable"); 5];
+    bodies.push(accounts_running());
+    bodies.push(succeeded());
+    let same = run_bodies(update(), &bodies, false);
+    assert_eq!(same, run_bodies(update(), &bodies, true));
+    assert!(
+        same.0.iter().filter(|w| **w == 600_000).count() >= 4,
+        "{:?}",
+        same.0
+    );
+}
