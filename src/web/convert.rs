@@ -6,6 +6,8 @@
 
 use crate::prelude::*;
 
+use core::cell::RefCell;
+
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -13,6 +15,30 @@ use crate::core::advice::FailureAdvice;
 use crate::core::job::{Failure, Job, MfaRequest, Step};
 use crate::core::json_out::JsonObject;
 use crate::core::messages::Catalogue;
+
+/// JS strings for the fixed names and values this module uses, each made once. Turning a Rust
+/// string into a JS one goes through `TextDecoder`, which was the largest single cost of a poll.
+struct Interned(RefCell<Vec<(usize, usize, JsValue)>>);
+
+// SAFETY: this build has no threads (wasm32 without the atomics feature), so no other thread can
+// ever reach the cache.
+unsafe impl Sync for Interned {}
+
+static INTERNED: Interned = Interned(RefCell::new(Vec::new()));
+
+/// The JS string for a fixed Rust string, made on first use and reused after.
+pub(crate) fn js_str(s: &'static str) -> JsValue {
+    let id = (s.as_ptr() as usize, s.len());
+    let Ok(mut cache) = INTERNED.0.try_borrow_mut() else {
+        return JsValue::from_str(s);
+    };
+    if let Some((_, _, v)) = cache.iter().find(|(p, l, _)| (*p, *l) == id) {
+        return v.clone();
+    }
+    let v = JsValue::from_str(s);
+    cache.push((id.0, id.1, v.clone()));
+    v
+}
 
 /// A plain JS object under construction.
 pub(crate) struct Obj(Object);
@@ -23,41 +49,46 @@ impl Obj {
     }
 
     /// Sets `key` to any JS value.
-    pub(crate) fn set(self, key: &str, value: impl Into<JsValue>) -> Self {
+    pub(crate) fn set(self, key: &'static str, value: impl Into<JsValue>) -> Self {
         // Defining a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), &value.into());
+        let _ = Reflect::set(&self.0, &js_str(key), &value.into());
         self
     }
 
     /// Sets `key` to a value when there is one; leaves it out otherwise.
-    pub(crate) fn opt(self, key: &str, value: Option<impl Into<JsValue>>) -> Self {
+    pub(crate) fn opt(self, key: &'static str, value: Option<impl Into<JsValue>>) -> Self {
         match value {
             Some(v) => self.set(key, v),
             None => self,
         }
     }
 
-    pub(crate) fn str(self, key: &str, value: &str) -> Self {
+    /// Sets `key` to a fixed string, made into a JS string only once.
+    pub(crate) fn lit(self, key: &'static str, value: &'static str) -> Self {
+        self.set(key, js_str(value))
+    }
+
+    pub(crate) fn str(self, key: &'static str, value: &str) -> Self {
         self.set(key, JsValue::from_str(value))
     }
 
-    pub(crate) fn opt_str(self, key: &str, value: Option<&str>) -> Self {
+    pub(crate) fn opt_str(self, key: &'static str, value: Option<&str>) -> Self {
         self.opt(key, value.map(JsValue::from_str))
     }
 
-    pub(crate) fn num(self, key: &str, value: f64) -> Self {
+    pub(crate) fn num(self, key: &'static str, value: f64) -> Self {
         self.set(key, JsValue::from_f64(value))
     }
 
     /// A whole number of milliseconds or a count; JS numbers hold them exactly up to 2^53.
-    pub(crate) fn opt_u64(self, key: &str, value: Option<u64>) -> Self {
+    pub(crate) fn opt_u64(self, key: &'static str, value: Option<u64>) -> Self {
         match value {
             Some(v) => self.num(key, v as f64),
             None => self,
         }
     }
 
-    pub(crate) fn bool(self, key: &str, value: bool) -> Self {
+    pub(crate) fn bool(self, key: &'static str, value: bool) -> Self {
         self.set(key, JsValue::from_bool(value))
     }
 
@@ -155,14 +186,18 @@ pub(crate) fn type_error(message: &str, reason: Option<&str>) -> JsValue {
 }
 
 /// Reads `obj[key]`; `undefined`, `null` and a throwing getter all count as absent.
-pub(crate) fn field(obj: &JsValue, key: &str) -> Option<JsValue> {
-    Reflect::get(obj, &JsValue::from_str(key))
+pub(crate) fn field(obj: &JsValue, key: &'static str) -> Option<JsValue> {
+    Reflect::get(obj, &js_str(key))
         .ok()
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
 /// Reads an optional string field; any other type is an error naming `what`.
-pub(crate) fn opt_string(obj: &JsValue, key: &str, what: &str) -> Result<Option<String>, String> {
+pub(crate) fn opt_string(
+    obj: &JsValue,
+    key: &'static str,
+    what: &str,
+) -> Result<Option<String>, String> {
     match field(obj, key) {
         None => Ok(None),
         Some(v) => v

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{field, Obj};
+use super::convert::{field, js_str, Obj};
 use super::race::{Interrupts, Raced};
 use crate::core::watcher::{Request, Response, TransportError};
 
@@ -79,20 +79,20 @@ async fn attempt(
             }
         },
     };
-    let mut headers = Obj::new().str("Accept", "application/json");
+    let mut headers = Obj::new().lit("Accept", "application/json");
     if let Some(t) = token.filter(|_| req.with_token) {
         headers = headers.str("Authorization", &cat!("Bearer ", t));
     }
     if req.body.is_some() {
-        headers = headers.str("Content-Type", "application/json");
+        headers = headers.lit("Content-Type", "application/json");
     }
     let init = Obj::new()
-        .str("method", req.method.as_str())
+        .lit("method", req.method.as_str())
         .set("headers", headers.build())
         .opt_str("body", req.body.as_deref())
         // Job states must never come from a cache, and no cookies are needed.
-        .str("cache", "no-store")
-        .str("credentials", "omit")
+        .lit("cache", "no-store")
+        .lit("credentials", "omit")
         .opt("signal", controller.map(|c| JsValue::from(c.signal())))
         .build();
     let started = match fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init) {
@@ -133,15 +133,13 @@ async fn attempt(
     })
 }
 
-fn header(response: &JsValue, name: &str) -> Option<String> {
+fn header(response: &JsValue, name: &'static str) -> Option<String> {
     let headers = field(response, "headers")?;
     let get: Function = field(&headers, "get")?.dyn_into().ok()?;
-    get.call1(&headers, &JsValue::from_str(name))
-        .ok()?
-        .as_string()
+    get.call1(&headers, &js_str(name)).ok()?.as_string()
 }
 
-fn call_method(obj: &JsValue, name: &str) -> Option<JsValue> {
+fn call_method(obj: &JsValue, name: &'static str) -> Option<JsValue> {
     let f: Function = field(obj, name)?.dyn_into().ok()?;
     f.call0(obj).ok()
 }

@@ -99,7 +99,7 @@ fn recovery(o: &JsValue) -> Result<Recovery, String> {
     })
 }
 
-fn flag(o: &JsValue, key: &str) -> Result<Option<bool>, String> {
+fn flag(o: &JsValue, key: &'static str) -> Result<Option<bool>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) => match v.as_bool() {
@@ -132,7 +132,7 @@ fn timing(o: &JsValue) -> Result<Timing, String> {
     })
 }
 
-fn function(o: &JsValue, key: &str) -> Result<Option<Function>, String> {
+fn function(o: &JsValue, key: &'static str) -> Result<Option<Function>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) if v.is_function() => Ok(Some(v.unchecked_into())),
@@ -141,7 +141,7 @@ fn function(o: &JsValue, key: &str) -> Result<Option<Function>, String> {
 }
 
 /// A finite, non-negative number, rounded to a whole number.
-fn whole(o: &JsValue, key: &str) -> Result<Option<u64>, String> {
+fn whole(o: &JsValue, key: &'static str) -> Result<Option<u64>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) => match v.as_f64() {
@@ -153,7 +153,7 @@ fn whole(o: &JsValue, key: &str) -> Result<Option<u64>, String> {
 }
 
 /// A factor such as 1.5 or 0.2, kept in thousandths.
-fn permille(o: &JsValue, key: &str) -> Result<Option<u64>, String> {
+fn permille(o: &JsValue, key: &'static str) -> Result<Option<u64>, String> {
     match field(o, key) {
         None => Ok(None),
         Some(v) => match v.as_f64() {
