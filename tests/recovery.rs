@@ -6,75 +6,17 @@ use basiq_jobs::core::advice::{Action as Advice, ConnectorStatus, Operation};
 use basiq_jobs::core::events::{Event, Outcome, RetryEvent};
 use basiq_jobs::core::policy::Timing;
 use basiq_jobs::core::recovery::Recovery;
-use basiq_jobs::core::watcher::{Action, Purpose, Request, Response, WatchConfig, Watcher};
+use basiq_jobs::core::watcher::{Action, Purpose, Request, WatchConfig, Watcher};
 
 const API: &str = "https://au-api.basiq.io";
-const T0: u64 = 1_727_238_145_000; // 2024-09-25T04:22:25Z
 const MINUTE: u64 = 60_000;
 const REFRESH: &str = "https://au-api.basiq.io/users/u1/connections/c1/refresh";
 
-struct Sim {
-    w: Watcher,
-    now: u64,
-    events: Vec<Event>,
-    waits: Vec<u64>,
-}
+#[path = "support/sim.rs"]
+mod sim;
+use sim::{Sim, T0};
 
 impl Sim {
-    fn new(cfg: WatchConfig) -> Self {
-        Self {
-            w: Watcher::new(cfg, T0, 7).unwrap(),
-            now: T0,
-            events: Vec::new(),
-            waits: Vec::new(),
-        }
-    }
-
-    /// Polls, sleeping through waits, until the watcher wants something else.
-    fn next(&mut self) -> Action {
-        loop {
-            let a = self.w.poll(self.now);
-            self.drain();
-            match a {
-                Action::Wait(ms) => {
-                    self.waits.push(ms);
-                    self.now += ms;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    fn fetch(&mut self, purpose: Purpose) -> Request {
-        match self.next() {
-            Action::Fetch(r) if r.purpose == purpose => r,
-            other => panic!("expected a {purpose:?} fetch, got {other:?}"),
-        }
-    }
-
-    fn done(&mut self) -> Outcome {
-        match self.next() {
-            Action::Done(o) => *o,
-            other => panic!("expected the outcome, got {other:?}"),
-        }
-    }
-
-    fn answer(&mut self, req: &Request, status: u16, body: &str) {
-        let response = Response {
-            status,
-            retry_after: None,
-            body,
-        };
-        self.w.handle_response(self.now, req.id, response);
-        self.drain();
-    }
-
-    fn drain(&mut self) {
-        while let Some(e) = self.w.poll_event() {
-            self.events.push(e);
-        }
-    }
-
     fn retries(&self) -> Vec<RetryEvent> {
         self.events
             .iter()
@@ -92,11 +34,11 @@ impl Sim {
 
     /// The POST a retry sends, answered with a reference to job `id`; then that job's first poll.
     fn refresh_to(&mut self, id: &str) -> Request {
-        let post = self.fetch(Purpose::Start);
+        let post = self.fetch_for(Purpose::Start);
         assert_eq!((post.url.as_str(), post.body.as_deref()), (REFRESH, None));
         assert!(post.with_token);
         self.answer(&post, 202, &reference(id));
-        let poll = self.fetch(Purpose::Job);
+        let poll = self.fetch_for(Purpose::Job);
         assert_eq!(poll.url, job_url(id));
         poll
     }
@@ -204,7 +146,7 @@ fn auto_retry_waits_ten_minutes_refreshes_and_stops_at_contact_support() {
         },
         ..cfg(auto_retry())
     });
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
     assert_eq!(
         s.w.outcome(),
@@ -256,7 +198,7 @@ fn auto_retry_waits_ten_minutes_refreshes_and_stops_at_contact_support() {
 #[test]
 fn a_retry_that_succeeds_ends_the_run() {
     let mut s = Sim::new(cfg(auto_retry()));
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
     assert_eq!(
         s.w.streak_record(),
@@ -296,7 +238,7 @@ fn the_retry_delay_option_and_a_stored_run_are_honoured() {
             ..auto_retry()
         })
     });
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
     let retries = s.retries();
     assert_eq!((retries[0].attempt, retries[0].retry_after_ms), (3, 50));
@@ -310,7 +252,7 @@ fn the_retry_delay_option_and_a_stored_run_are_honoured() {
         attempt: Some(2),
         ..cfg(auto_retry())
     });
-    let first = at_threshold.fetch(Purpose::Job);
+    let first = at_threshold.fetch_for(Purpose::Job);
     at_threshold.answer(&first, 200, &unavailable("j1"));
     assert_eq!(action_of(&at_threshold.done()), Advice::ContactSupport);
     assert!(at_threshold.retries().is_empty());
@@ -319,7 +261,7 @@ fn the_retry_delay_option_and_a_stored_run_are_honoured() {
 #[test]
 fn cancelling_during_the_wait_settles_cancelled_without_refreshing() {
     let mut s = Sim::new(cfg(auto_retry()));
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
     assert!(matches!(s.w.poll(s.now), Action::Wait(ms) if ms == 10 * MINUTE));
     s.now += MINUTE;
@@ -336,7 +278,7 @@ fn cancelling_during_the_wait_settles_cancelled_without_refreshing() {
 #[test]
 fn without_auto_retry_or_on_an_update_nothing_is_retried() {
     let mut off = Sim::new(cfg(Recovery::default()));
-    let first = off.fetch(Purpose::Job);
+    let first = off.fetch_for(Purpose::Job);
     off.answer(&first, 200, &unavailable("j1"));
     assert_eq!(action_of(&off.done()), Advice::TryLater);
     assert!(off.retries().is_empty());
@@ -345,13 +287,13 @@ fn without_auto_retry_or_on_an_update_nothing_is_retried() {
         operation: Operation::Update,
         ..cfg(auto_retry())
     });
-    let first = update.fetch(Purpose::Job);
+    let first = update.fetch_for(Purpose::Job);
     update.answer(&first, 200, &unavailable("j1"));
     assert!(
         update.w.is_long_wait(),
         "Basiq's own queue retries an update"
     );
-    let again = update.fetch(Purpose::Job);
+    let again = update.fetch_for(Purpose::Job);
     assert_eq!(again.url, job_url("j1"), "the same job, not a refresh");
     assert!(update.retries().is_empty());
 }
@@ -367,9 +309,9 @@ fn a_major_outage_is_watched_until_it_lifts_and_the_lift_is_reported() {
         },
         ..in_outage(watch_outage())
     });
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
-    let c = s.fetch(Purpose::Connector);
+    let c = s.fetch_for(Purpose::Connector);
     s.answer(&c, 200, &connectors("major-outage"));
     let advised = s.events.iter().find_map(|e| match e {
         Event::Step(st) => st.advice.as_ref().map(|a| a.action),
@@ -381,14 +323,14 @@ fn a_major_outage_is_watched_until_it_lifts_and_the_lift_is_reported() {
         "the user is told at once"
     );
     for _ in 0..3 {
-        let check = s.fetch(Purpose::Connector);
+        let check = s.fetch_for(Purpose::Connector);
         assert_eq!(
             check.url,
             "https://au-api.basiq.io/connectors?filter=connector.id.eq('AU00001')"
         );
         s.answer(&check, 200, &connectors("major-outage"));
     }
-    let check = s.fetch(Purpose::Connector);
+    let check = s.fetch_for(Purpose::Connector);
     s.answer(&check, 502, "<html>bad gateway</html>");
     assert_eq!(s.lifts(), 0, "an unreadable answer is not a lift");
     assert!(s.waits.iter().all(|w| *w == MINUTE), "{:?}", s.waits);
@@ -397,7 +339,7 @@ fn a_major_outage_is_watched_until_it_lifts_and_the_lift_is_reported() {
         4,
         "one check a minute, past the watch's timeout"
     );
-    let check = s.fetch(Purpose::Connector);
+    let check = s.fetch_for(Purpose::Connector);
     s.answer(&check, 200, &connectors("degraded-performance"));
     let lifted = s.events.iter().find_map(|e| match e {
         Event::OutageLifted(l) => Some(l.clone()),
@@ -420,11 +362,11 @@ fn a_major_outage_is_watched_until_it_lifts_and_the_lift_is_reported() {
 #[test]
 fn with_auto_retry_a_lifted_outage_refreshes_at_once() {
     let mut s = Sim::new(in_outage(auto_retry()));
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
-    let c = s.fetch(Purpose::Connector);
+    let c = s.fetch_for(Purpose::Connector);
     s.answer(&c, 200, &connectors("major-outage"));
-    let check = s.fetch(Purpose::Connector);
+    let check = s.fetch_for(Purpose::Connector);
     s.answer(&check, 200, &connectors("operational"));
     assert_eq!(s.lifts(), 1);
     let retries = s.retries();
@@ -447,11 +389,11 @@ fn with_auto_retry_a_lifted_outage_refreshes_at_once() {
 #[test]
 fn an_outage_watch_can_be_cancelled_renews_its_token_and_ends_after_the_job_lifetime() {
     let mut s = Sim::new(in_outage(watch_outage()));
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
-    let c = s.fetch(Purpose::Connector);
+    let c = s.fetch_for(Purpose::Connector);
     s.answer(&c, 200, &connectors("major-outage"));
-    let check = s.fetch(Purpose::Connector);
+    let check = s.fetch_for(Purpose::Connector);
     s.answer(&check, 401, "");
     assert_eq!(
         s.next(),
@@ -459,7 +401,7 @@ fn an_outage_watch_can_be_cancelled_renews_its_token_and_ends_after_the_job_life
         "a long outage outlives the token"
     );
     s.w.handle_token(s.now, Ok(()));
-    let check = s.fetch(Purpose::Connector);
+    let check = s.fetch_for(Purpose::Connector);
     s.answer(&check, 200, &connectors("major-outage"));
     s.w.cancel();
     assert!(matches!(s.next(), Action::Done(o) if matches!(*o, Outcome::Cancelled { .. })));
@@ -471,9 +413,9 @@ fn an_outage_watch_can_be_cancelled_renews_its_token_and_ends_after_the_job_life
         },
         ..in_outage(watch_outage())
     });
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
-    let c = s.fetch(Purpose::Connector);
+    let c = s.fetch_for(Purpose::Connector);
     s.answer(&c, 200, &connectors("major-outage"));
     let outcome = loop {
         match s.next() {
@@ -494,9 +436,9 @@ fn an_outage_watch_can_be_cancelled_renews_its_token_and_ends_after_the_job_life
 #[test]
 fn without_outage_watching_the_outage_advice_ends_the_watch() {
     let mut s = Sim::new(in_outage(Recovery::default()));
-    let first = s.fetch(Purpose::Job);
+    let first = s.fetch_for(Purpose::Job);
     s.answer(&first, 200, &unavailable("j1"));
-    let c = s.fetch(Purpose::Connector);
+    let c = s.fetch_for(Purpose::Connector);
     s.answer(&c, 200, &connectors("major-outage"));
     assert_eq!(action_of(&s.done()), Advice::WaitForOutage);
 }

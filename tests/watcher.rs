@@ -10,84 +10,17 @@ use basiq_jobs::core::watcher::{
 };
 
 const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
-const T0: u64 = 1_727_238_145_000; // 2024-09-25T04:22:25Z
-
-/// A watcher and a fake clock.
-struct Sim {
-    w: Watcher,
-    now: u64,
-    events: Vec<Event>,
-    waits: Vec<u64>,
-}
+#[path = "support/sim.rs"]
+mod sim;
+use sim::{Sim, T0};
 
 impl Sim {
-    fn new(cfg: WatchConfig) -> Self {
-        Self {
-            w: Watcher::new(cfg, T0, 7).unwrap(),
-            now: T0,
-            events: Vec::new(),
-            waits: Vec::new(),
-        }
-    }
-
-    /// Polls, sleeping through waits, until the watcher wants something else.
-    fn next(&mut self) -> Action {
-        loop {
-            let a = self.w.poll(self.now);
-            self.drain();
-            match a {
-                Action::Wait(ms) => {
-                    self.waits.push(ms);
-                    self.now += ms;
-                }
-                other => return other,
-            }
-        }
-    }
-
-    fn fetch(&mut self) -> Request {
-        match self.next() {
-            Action::Fetch(r) => r,
-            other => panic!("expected a fetch, got {other:?}"),
-        }
-    }
-
-    fn done(&mut self) -> Outcome {
-        match self.next() {
-            Action::Done(o) => *o,
-            other => panic!("expected the outcome, got {other:?}"),
-        }
-    }
-
-    fn answer(&mut self, req: &Request, status: u16, body: &str) {
-        self.answer_with(req, status, None, body);
-    }
-
-    fn answer_with(&mut self, req: &Request, status: u16, retry_after: Option<&str>, body: &str) {
-        self.w.handle_response(
-            self.now,
-            req.id,
-            Response {
-                status,
-                retry_after,
-                body,
-            },
-        );
-        self.drain();
-    }
-
     /// Answers the next job poll.
     fn poll_job(&mut self, status: u16, body: &str) -> Request {
         let r = self.fetch();
         assert_eq!(r.purpose, Purpose::Job, "{r:?}");
         self.answer(&r, status, body);
         r
-    }
-
-    fn drain(&mut self) {
-        while let Some(e) = self.w.poll_event() {
-            self.events.push(e);
-        }
     }
 
     fn step_events(&self) -> Vec<(String, StepStatus, StepStatus)> {

@@ -1,0 +1,94 @@
+//! A watcher on a fake clock for the native suites: scripted answers in, actions and events out.
+#![allow(dead_code)]
+
+use basiq_jobs::core::events::{Event, Outcome};
+use basiq_jobs::core::watcher::{Action, Purpose, Request, Response, WatchConfig, Watcher};
+
+/// The fake clock's start: 2024-09-25T04:22:25Z.
+pub const T0: u64 = 1_727_238_145_000;
+
+/// A watcher and a fake clock.
+pub struct Sim {
+    pub w: Watcher,
+    pub now: u64,
+    pub events: Vec<Event>,
+    pub waits: Vec<u64>,
+}
+
+impl Sim {
+    pub fn new(cfg: WatchConfig) -> Self {
+        Self {
+            w: Watcher::new(cfg, T0, 7).unwrap(),
+            now: T0,
+            events: Vec::new(),
+            waits: Vec::new(),
+        }
+    }
+
+    /// Polls, sleeping through waits, until the watcher wants something else.
+    pub fn next(&mut self) -> Action {
+        loop {
+            let a = self.w.poll(self.now);
+            self.drain();
+            match a {
+                Action::Wait(ms) => {
+                    self.waits.push(ms);
+                    self.now += ms;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    /// The next request, whatever it is for.
+    pub fn fetch(&mut self) -> Request {
+        match self.next() {
+            Action::Fetch(r) => r,
+            other => panic!("expected a fetch, got {other:?}"),
+        }
+    }
+
+    /// The next request, which must be for `purpose`.
+    pub fn fetch_for(&mut self, purpose: Purpose) -> Request {
+        match self.next() {
+            Action::Fetch(r) if r.purpose == purpose => r,
+            other => panic!("expected a {purpose:?} fetch, got {other:?}"),
+        }
+    }
+
+    pub fn done(&mut self) -> Outcome {
+        match self.next() {
+            Action::Done(o) => *o,
+            other => panic!("expected the outcome, got {other:?}"),
+        }
+    }
+
+    pub fn answer(&mut self, req: &Request, status: u16, body: &str) {
+        self.answer_with(req, status, None, body);
+    }
+
+    pub fn answer_with(
+        &mut self,
+        req: &Request,
+        status: u16,
+        retry_after: Option<&str>,
+        body: &str,
+    ) {
+        self.w.handle_response(
+            self.now,
+            req.id,
+            Response {
+                status,
+                retry_after,
+                body,
+            },
+        );
+        self.drain();
+    }
+
+    pub fn drain(&mut self) {
+        while let Some(e) = self.w.poll_event() {
+            self.events.push(e);
+        }
+    }
+}
