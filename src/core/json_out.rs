@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use super::text::push_num;
+use super::text::{push_hex, push_num};
 
 /// A JSON object under construction, written straight to text.
 #[derive(Debug, Default)]
@@ -124,7 +124,6 @@ impl JsonObject {
 
 /// Appends `s` as a JSON string literal.
 fn quote(out: &mut String, s: &str) {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
     // Runs of plain text are copied whole; only the bytes JSON needs escaped are looked at.
     let mut start = 0;
@@ -142,12 +141,7 @@ fn quote(out: &mut String, s: &str) {
         out.push_str(s.get(start..i).unwrap_or_default());
         if escape.is_empty() {
             out.push_str("\\u00");
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
+            push_hex(out, b);
         } else {
             out.push_str(escape);
         }

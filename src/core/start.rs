@@ -7,6 +7,7 @@ use super::json::Value;
 use super::json_out::JsonObject;
 
 use super::job::{job_from_value, parse_json, str_of, Job};
+use super::text::push_hex;
 use super::url::Origin;
 
 /// Basiq's production API.
@@ -175,14 +176,8 @@ fn segment(s: &str) -> Result<String, StartError> {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            const HEX: &[u8; 16] = b"0123456789ABCDEF";
             out.push('%');
-            out.push(char::from(
-                HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
-            ));
-            out.push(char::from(
-                HEX.get(usize::from(b & 15)).copied().unwrap_or(b'0'),
-            ));
+            push_hex(&mut out, b);
         }
     }
     if out == "." || out == ".." {

@@ -35,6 +35,16 @@ pub fn push_num(out: &mut String, n: u64) {
     }
 }
 
+/// Appends `byte` as two uppercase hex digits (for `%XX` and `\u00XX` escapes).
+pub fn push_hex(out: &mut String, byte: u8) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for nibble in [byte >> 4, byte & 15] {
+        out.push(char::from(
+            HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+        ));
+    }
+}
+
 /// Where `needle` first occurs in `hay` (a plain byte search: our needles are a few bytes).
 pub fn find(hay: &str, needle: &str) -> Option<usize> {
     if needle.is_empty() {
@@ -60,6 +70,15 @@ mod tests {
         for n in [0, 7, 10, 99, 100, 1_700_000_000_000, u64::MAX] {
             assert_eq!(num(n), n.to_string());
         }
+    }
+
+    #[test]
+    fn hex_digits_are_two_uppercase() {
+        let mut s = String::new();
+        for b in [0x00, 0x1f, 0xab, 0xff] {
+            push_hex(&mut s, b);
+        }
+        assert_eq!(s, "001FABFF");
     }
 
     #[test]
