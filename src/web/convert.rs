@@ -6,11 +6,10 @@
 
 use crate::prelude::*;
 
-use core::cell::RefCell;
-
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::page::PageLocal;
 use crate::core::advice::FailureAdvice;
 use crate::core::job::{Failure, Job, MfaRequest, Step};
 use crate::core::json_out::JsonObject;
@@ -18,13 +17,7 @@ use crate::core::messages::Catalogue;
 
 /// JS strings for the fixed names and values this module uses, each made once. Turning a Rust
 /// string into a JS one goes through `TextDecoder`, which was the largest single cost of a poll.
-struct Interned(RefCell<Vec<(usize, usize, JsValue)>>);
-
-// SAFETY: this build has no threads (wasm32 without the atomics feature), so no other thread can
-// ever reach the cache.
-unsafe impl Sync for Interned {}
-
-static INTERNED: Interned = Interned(RefCell::new(Vec::new()));
+static INTERNED: PageLocal<Vec<(usize, usize, JsValue)>> = PageLocal::new(Vec::new());
 
 /// The JS string for a fixed Rust string, made on first use and reused after.
 pub(crate) fn js_str(s: &'static str) -> JsValue {

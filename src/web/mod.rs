@@ -3,6 +3,7 @@ mod convert;
 mod exports;
 mod http;
 mod options;
+mod page;
 mod race;
 mod report;
 mod start;

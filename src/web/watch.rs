@@ -16,6 +16,7 @@ use wasm_bindgen::JsCast;
 use super::convert::{job_to_js, type_error};
 use super::http::{self, describe, Sent};
 use super::options::{self, Hooks};
+use super::page::PageLocal;
 use super::race::{Interrupts, Raced};
 use super::report::{event_to_js, outcome_to_js};
 use super::storage;
@@ -24,19 +25,7 @@ use crate::core::streak;
 use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
 
 /// The live poll loops of this page, by job URL (a handful at most, so a list will do).
-static STREAMS: Registry = Registry(RefCell::new(Vec::new()));
-
-struct Registry(RefCell<Vec<(String, Weak<Stream>)>>);
-
-// SAFETY: this build has no threads (wasm32 without the atomics feature), so no other thread can
-// ever reach the registry.
-unsafe impl Sync for Registry {}
-
-impl Registry {
-    fn with<R>(&self, f: impl FnOnce(&RefCell<Vec<(String, Weak<Stream>)>>) -> R) -> R {
-        f(&self.0)
-    }
-}
+static STREAMS: PageLocal<Vec<(String, Weak<Stream>)>> = PageLocal::new(Vec::new());
 
 /// One job's poll loop: the core's state machine and what it needs to reach the API.
 struct Stream {
@@ -221,14 +210,13 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
 
 /// The running stream for a job URL, if there is one.
 fn live_stream(url: &str) -> Option<Rc<Stream>> {
-    STREAMS
-        .with(|m| {
-            m.borrow()
-                .iter()
-                .find(|(u, _)| u == url)
-                .and_then(|(_, s)| s.upgrade())
-        })
-        .filter(|s| s.with(|w| w.outcome().is_none()).unwrap_or(false))
+    let found = STREAMS
+        .0
+        .borrow()
+        .iter()
+        .find(|(u, _)| u == url)
+        .and_then(|(_, s)| s.upgrade());
+    found.filter(|s| s.with(|w| w.outcome().is_none()).unwrap_or(false))
 }
 
 impl Stream {
@@ -280,11 +268,10 @@ impl Stream {
     /// Registers this stream under its job URL, once known.
     fn claim(self: &Rc<Self>) {
         if let Some(url) = self.with(|w| w.job_url().map(str::to_owned)).flatten() {
-            STREAMS.with(|m| {
-                let mut m = m.borrow_mut();
-                m.retain(|(u, s)| *u != url && s.strong_count() > 0);
-                m.push((url.clone(), Rc::downgrade(self)));
-            });
+            let mut m = STREAMS.0.borrow_mut();
+            m.retain(|(u, s)| *u != url && s.strong_count() > 0);
+            m.push((url.clone(), Rc::downgrade(self)));
+            drop(m);
             *self.key.borrow_mut() = Some(url);
         }
     }
@@ -321,7 +308,7 @@ impl Stream {
 
     fn release(&self) {
         if let Some(url) = self.key.borrow_mut().take() {
-            STREAMS.with(|m| m.borrow_mut().retain(|(u, _)| *u != url));
+            STREAMS.0.borrow_mut().retain(|(u, _)| *u != url);
         }
     }
 
