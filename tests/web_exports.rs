@@ -16,6 +16,9 @@ mod core;
 #[path = "../src/web/exports.rs"]
 mod exports;
 #[allow(dead_code, unused)]
+#[path = "../src/web/page.rs"]
+mod page;
+#[allow(dead_code, unused)]
 #[path = "../src/prelude.rs"]
 mod prelude;
 #[path = "../src/web/types.rs"]
