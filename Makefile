@@ -11,7 +11,7 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
-WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg && scripts/minify-glue
+WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg && scripts/minify-glue && scripts/shorten-imports.mjs
 
 .PHONY: test build demo setup e2e
 .DEFAULT_GOAL := build
