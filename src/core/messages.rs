@@ -2,85 +2,85 @@
 
 use crate::prelude::*;
 
+use super::text::{find, split_once};
+
 /// The bundled locale; every other locale falls back to it.
 pub const DEFAULT_LOCALE: &str = "en-AU";
 
-/// Plain-English (en-AU) texts. `{name}` placeholders are filled in by [`Catalogue::text`].
-const EN_AU: &[(&str, &str)] = &[
-    // Failure advice, by code and situation.
-    ("invalid-credentials.title", "Check your sign-in details"),
-    ("invalid-credentials.message", "Your bank didn't accept the details you entered. Please check them and enter them again."),
-    ("invalid-credentials.refresh.title", "Check your sign-in details"),
-    ("invalid-credentials.refresh.message", "Your bank didn't accept the saved sign-in details. If you've changed your internet banking password, please enter your new details."),
-    ("invalid-credentials.locked.title", "Your bank account is locked"),
-    ("invalid-credentials.locked.message", "Your bank says this account is locked. Please contact your bank to unlock it, then enter your details again."),
-    ("invalid-credentials.mfa-unsupported.title", "This sign-in method isn't supported"),
-    ("invalid-credentials.mfa-unsupported.message", "Your bank asked for a kind of extra verification we can't complete. Please check your sign-in details, or use a login without that verification."),
-    ("invalid-credentials.mfa.title", "That code wasn't accepted"),
-    ("invalid-credentials.mfa.message", "Your bank didn't accept the code or answers you gave. Please start again and enter them carefully."),
-    ("account-not-accessible-requires-user-action.title", "Your bank needs you to do something"),
-    ("account-not-accessible-requires-user-action.message", "Your bank is showing a message that needs your attention, such as new terms and conditions. Please sign in to your internet banking, open your accounts and transactions, respond to any messages, then come back and try again."),
-    ("service-unavailable.automatic.title", "We're still trying to reach your bank"),
-    ("service-unavailable.automatic.message", "Your bank isn't responding right now. We'll keep trying automatically every 2 hours for up to 7 days, and let you know when your data is ready. There's nothing you need to do."),
-    ("service-unavailable.outage.title", "Your bank is having an outage"),
-    ("service-unavailable.outage.message", "Your bank is having a widespread outage at the moment. We'll let you know when it's over, then you can try again."),
-    ("service-unavailable.try-later.title", "Your bank isn't available right now"),
-    ("service-unavailable.try-later.message", "We couldn't get your data from your bank just now. Please try again in {minutes} minutes."),
-    ("service-unavailable.support.title", "We still can't reach your bank"),
-    ("service-unavailable.support.message", "We've tried a few times and still can't get your data from your bank. Please contact support and quote reference {reference}."),
-    ("service-unavailable.support.no-reference.message", "We've tried a few times and still can't get your data from your bank. Please contact support."),
-    ("maintenance.title", "Your bank is under maintenance"),
-    ("maintenance.message", "Your bank's internet banking is down for maintenance. Please try again in about an hour."),
-    ("system-unavailable.title", "Something went wrong on our side"),
-    ("system-unavailable.message", "We couldn't finish connecting to your bank. Please try again in {minutes} minutes."),
-    ("institution-gone.title", "This bank can't be connected"),
-    ("institution-gone.message", "We can't connect to this bank at the moment. Please choose another bank or financial institution."),
-    ("authorization-failed.title", "Access wasn't approved"),
-    ("authorization-failed.message", "Your bank didn't give us access to your data. Please start again and approve the request when your bank asks."),
-    ("invalid-details.title", "Some details are missing"),
-    ("invalid-details.message", "Some of the details needed to sign in to your bank were missing or not accepted. Please check them and enter them again."),
-    ("invalid-connection.title", "This bank connection no longer works"),
-    ("invalid-connection.message", "This connection to your bank can't be used any more. Please connect your bank again."),
-    ("job-timed-out.title", "That took too long"),
-    ("job-timed-out.message", "Your bank took too long to respond. Please start again."),
-    ("job-timed-out.mfa.title", "The verification expired"),
-    ("job-timed-out.mfa.message", "The code or question from your bank expired before it was answered. Please start again and answer it promptly."),
-    ("too-many-requests.title", "Too many attempts"),
-    ("too-many-requests.message", "There have been too many attempts in a short time. Please wait a minute and try again."),
-    ("statement.title", "We couldn't read that file"),
-    ("statement.message", "The bank statement couldn't be read. Please check it's the right file and upload it again."),
-    ("unknown.title", "We couldn't connect to your bank"),
-    ("unknown.message", "Something went wrong while connecting to your bank. Please try again in {minutes} minutes."),
-    ("unknown.support.title", "We still can't connect to your bank"),
-    ("unknown.support.message", "Something keeps going wrong while connecting to your bank. Please contact support and quote reference {reference}."),
-    ("unknown.support.no-reference.message", "Something keeps going wrong while connecting to your bank. Please contact support."),
-    // Errors of the watch itself (not of a job step).
-    ("error.network.title", "Connection problem"),
-    ("error.network.message", "We couldn't reach the server. Please check your internet connection and try again."),
-    ("error.http.title", "Something went wrong"),
-    ("error.http.message", "The server ran into a problem while checking on your bank connection. Please try again in a few minutes."),
-    ("error.unauthorized.title", "Your session has expired"),
-    ("error.unauthorized.message", "For your security, your session has ended. Please start again."),
-    ("error.not-found.title", "We lost track of this request"),
-    ("error.not-found.message", "We couldn't find this bank connection request any more. Please start again."),
-    ("error.invalid-response.title", "Something went wrong"),
-    ("error.invalid-response.message", "We received an unexpected answer while checking on your bank connection. Please try again in a few minutes."),
-    ("error.untrusted-url.title", "Something went wrong"),
-    ("error.untrusted-url.message", "We stopped checking on your bank connection for your security. Please contact support and quote reference {reference}."),
-    ("error.untrusted-url.no-reference.message", "We stopped checking on your bank connection for your security. Please contact support."),
-    ("error.expired.title", "We couldn't reach your bank in time"),
-    ("error.expired.message", "We tried for 7 days but couldn't get your data from your bank. Please connect your bank again."),
-    ("error.mfa.title", "Your answer couldn't be sent"),
-    ("error.mfa.message", "We couldn't send your answer to your bank. Please try again."),
-    // Step names, for progress displays.
-    ("step.verify-credentials", "Signing in to your bank"),
-    ("step.mfa-challenge", "Confirming it's you"),
-    ("step.retrieve-accounts", "Getting your accounts"),
-    ("step.retrieve-transactions", "Getting your transactions"),
-    ("step.retrieve-statements", "Getting your statements"),
-    ("step.create-report", "Preparing your report"),
-    ("step.other", "Working with your bank"),
-];
+/// Plain-English (en-AU) texts, one `key<TAB>text` per line. `{name}` placeholders are filled in
+/// by [`Catalogue::text`]. One string rather than a table of pairs: the table's pointers and
+/// lengths cost more in the `.wasm` than the separators do.
+const EN_AU: &str = "\
+invalid-credentials.title\tCheck your sign-in details\n\
+invalid-credentials.message\tYour bank didn't accept the details you entered. Please check them and enter them again.\n\
+invalid-credentials.refresh.title\tCheck your sign-in details\n\
+invalid-credentials.refresh.message\tYour bank didn't accept the saved sign-in details. If you've changed your internet banking password, please enter your new details.\n\
+invalid-credentials.locked.title\tYour bank account is locked\n\
+invalid-credentials.locked.message\tYour bank says this account is locked. Please contact your bank to unlock it, then enter your details again.\n\
+invalid-credentials.mfa-unsupported.title\tThis sign-in method isn't supported\n\
+invalid-credentials.mfa-unsupported.message\tYour bank asked for a kind of extra verification we can't complete. Please check your sign-in details, or use a login without that verification.\n\
+invalid-credentials.mfa.title\tThat code wasn't accepted\n\
+invalid-credentials.mfa.message\tYour bank didn't accept the code or answers you gave. Please start again and enter them carefully.\n\
+account-not-accessible-requires-user-action.title\tYour bank needs you to do something\n\
+account-not-accessible-requires-user-action.message\tYour bank is showing a message that needs your attention, such as new terms and conditions. Please sign in to your internet banking, open your accounts and transactions, respond to any messages, then come back and try again.\n\
+service-unavailable.automatic.title\tWe're still trying to reach your bank\n\
+service-unavailable.automatic.message\tYour bank isn't responding right now. We'll keep trying automatically every 2 hours for up to 7 days, and let you know when your data is ready. There's nothing you need to do.\n\
+service-unavailable.outage.title\tYour bank is having an outage\n\
+service-unavailable.outage.message\tYour bank is having a widespread outage at the moment. We'll let you know when it's over, then you can try again.\n\
+service-unavailable.try-later.title\tYour bank isn't available right now\n\
+service-unavailable.try-later.message\tWe couldn't get your data from your bank just now. Please try again in {minutes} minutes.\n\
+service-unavailable.support.title\tWe still can't reach your bank\n\
+service-unavailable.support.message\tWe've tried a few times and still can't get your data from your bank. Please contact support and quote reference {reference}.\n\
+service-unavailable.support.no-reference.message\tWe've tried a few times and still can't get your data from your bank. Please contact support.\n\
+maintenance.title\tYour bank is under maintenance\n\
+maintenance.message\tYour bank's internet banking is down for maintenance. Please try again in about an hour.\n\
+system-unavailable.title\tSomething went wrong on our side\n\
+system-unavailable.message\tWe couldn't finish connecting to your bank. Please try again in {minutes} minutes.\n\
+institution-gone.title\tThis bank can't be connected\n\
+institution-gone.message\tWe can't connect to this bank at the moment. Please choose another bank or financial institution.\n\
+authorization-failed.title\tAccess wasn't approved\n\
+authorization-failed.message\tYour bank didn't give us access to your data. Please start again and approve the request when your bank asks.\n\
+invalid-details.title\tSome details are missing\n\
+invalid-details.message\tSome of the details needed to sign in to your bank were missing or not accepted. Please check them and enter them again.\n\
+invalid-connection.title\tThis bank connection no longer works\n\
+invalid-connection.message\tThis connection to your bank can't be used any more. Please connect your bank again.\n\
+job-timed-out.title\tThat took too long\n\
+job-timed-out.message\tYour bank took too long to respond. Please start again.\n\
+job-timed-out.mfa.title\tThe verification expired\n\
+job-timed-out.mfa.message\tThe code or question from your bank expired before it was answered. Please start again and answer it promptly.\n\
+too-many-requests.title\tToo many attempts\n\
+too-many-requests.message\tThere have been too many attempts in a short time. Please wait a minute and try again.\n\
+statement.title\tWe couldn't read that file\n\
+statement.message\tThe bank statement couldn't be read. Please check it's the right file and upload it again.\n\
+unknown.title\tWe couldn't connect to your bank\n\
+unknown.message\tSomething went wrong while connecting to your bank. Please try again in {minutes} minutes.\n\
+unknown.support.title\tWe still can't connect to your bank\n\
+unknown.support.message\tSomething keeps going wrong while connecting to your bank. Please contact support and quote reference {reference}.\n\
+unknown.support.no-reference.message\tSomething keeps going wrong while connecting to your bank. Please contact support.\n\
+error.network.title\tConnection problem\n\
+error.network.message\tWe couldn't reach the server. Please check your internet connection and try again.\n\
+error.http.title\tSomething went wrong\n\
+error.http.message\tThe server ran into a problem while checking on your bank connection. Please try again in a few minutes.\n\
+error.unauthorized.title\tYour session has expired\n\
+error.unauthorized.message\tFor your security, your session has ended. Please start again.\n\
+error.not-found.title\tWe lost track of this request\n\
+error.not-found.message\tWe couldn't find this bank connection request any more. Please start again.\n\
+error.invalid-response.title\tSomething went wrong\n\
+error.invalid-response.message\tWe received an unexpected answer while checking on your bank connection. Please try again in a few minutes.\n\
+error.untrusted-url.title\tSomething went wrong\n\
+error.untrusted-url.message\tWe stopped checking on your bank connection for your security. Please contact support and quote reference {reference}.\n\
+error.untrusted-url.no-reference.message\tWe stopped checking on your bank connection for your security. Please contact support.\n\
+error.expired.title\tWe couldn't reach your bank in time\n\
+error.expired.message\tWe tried for 7 days but couldn't get your data from your bank. Please connect your bank again.\n\
+error.mfa.title\tYour answer couldn't be sent\n\
+error.mfa.message\tWe couldn't send your answer to your bank. Please try again.\n\
+step.verify-credentials\tSigning in to your bank\n\
+step.mfa-challenge\tConfirming it's you\n\
+step.retrieve-accounts\tGetting your accounts\n\
+step.retrieve-transactions\tGetting your transactions\n\
+step.retrieve-statements\tGetting your statements\n\
+step.create-report\tPreparing your report\n\
+step.other\tWorking with your bank\n";
 
 /// The bundled catalogue for a locale, with caller overrides on top.
 #[derive(Clone, Debug, Default)]
@@ -147,7 +147,15 @@ impl Catalogue {
 }
 
 fn bundled(key: &str) -> Option<&'static str> {
-    EN_AU.iter().find(|(k, _)| *k == key).map(|(_, v)| *v)
+    entries().find(|(k, _)| *k == key).map(|(_, v)| v)
+}
+
+/// The bundled (key, text) pairs, in order.
+fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
+    EN_AU
+        .as_bytes()
+        .split(|b| *b == b'\n')
+        .filter_map(|line| split_once(core::str::from_utf8(line).ok()?, "\t"))
 }
 
 /// Picks the bundled locale for a requested one; only en-AU is bundled, so all roads lead there.
@@ -158,11 +166,11 @@ fn resolve_locale(_requested: Option<&str>) -> &'static str {
 fn fill(raw: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(raw.len() + 16);
     let mut rest = raw;
-    while let Some(open) = rest.find('{') {
+    while let Some(open) = find(rest, "{") {
         let (before, after) = (rest.get(..open), rest.get(open..));
         out.push_str(before.unwrap_or_default());
         let after = after.unwrap_or_default();
-        let name_end = after.find('}');
+        let name_end = find(after, "}");
         let value = name_end
             .and_then(|end| after.get(1..end))
             .and_then(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v));
@@ -214,7 +222,8 @@ mod tests {
 
     #[test]
     fn every_text_is_plain_and_nonempty() {
-        for (k, v) in EN_AU {
+        assert_eq!(entries().count(), 70);
+        for (k, v) in entries() {
             assert!(!v.trim().is_empty(), "{k}");
             assert!(!v.contains('<') && !v.contains('`'), "{k}");
         }
