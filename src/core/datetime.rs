@@ -1,17 +1,11 @@
 //! Timestamps on the wire (RFC 3339 job times, HTTP dates) as Unix milliseconds.
 
-use crate::prelude::*;
+use super::text;
 
 /// Parses `2024-09-25T04:22:25Z` (fraction and `±hh:mm` offset allowed) to Unix ms.
 pub fn rfc3339_ms(s: &str) -> Option<u64> {
     let b = s.as_bytes();
-    let num = |from: usize, len: usize| -> Option<i64> {
-        let part = s.get(from..from + len)?;
-        if !part.bytes().all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        part.parse().ok()
-    };
+    let num = |from: usize, len: usize| -> Option<i64> { number(s.get(from..from + len)?) };
     if b.get(4) != Some(&b'-') || b.get(7) != Some(&b'-') || b.get(13) != Some(&b':') {
         return None;
     }
@@ -28,9 +22,11 @@ pub fn rfc3339_ms(s: &str) -> Option<u64> {
         while b.get(i).is_some_and(u8::is_ascii_digit) {
             i += 1;
         }
-        let frac = s.get(start..i)?;
-        let first3: String = frac.chars().chain("000".chars()).take(3).collect();
-        millis = first3.parse::<i64>().ok()?;
+        // The first three digits are the milliseconds; the rest is finer than we keep.
+        let frac = b.get(start..i)?;
+        for k in 0..3 {
+            millis = millis * 10 + frac.get(k).map_or(0, |d| i64::from(d - b'0'));
+        }
     }
     let offset_min = match b.get(i) {
         Some(b'Z' | b'z') if i + 1 == b.len() => 0,
@@ -47,11 +43,15 @@ pub fn rfc3339_ms(s: &str) -> Option<u64> {
     to_ms(year, month, day, hour, min, sec, millis, offset_min)
 }
 
+fn number(s: &str) -> Option<i64> {
+    i64::try_from(text::digits(s)?).ok()
+}
+
 /// Parses an IMF-fixdate HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix ms.
 pub fn http_date_ms(s: &str) -> Option<u64> {
-    let mut parts = s.split_whitespace();
+    let mut parts = text::split(s, b' ').filter(|p| !p.is_empty());
     let _weekday = parts.next()?;
-    let day: i64 = parts.next()?.parse().ok()?;
+    let day = number(parts.next()?)?;
     let month = match parts.next()? {
         "Jan" => 1,
         "Feb" => 2,
@@ -67,11 +67,11 @@ pub fn http_date_ms(s: &str) -> Option<u64> {
         "Dec" => 12,
         _ => return None,
     };
-    let year: i64 = parts.next()?.parse().ok()?;
-    let mut hms = parts.next()?.split(':');
-    let hour: i64 = hms.next()?.parse().ok()?;
-    let min: i64 = hms.next()?.parse().ok()?;
-    let sec: i64 = hms.next()?.parse().ok()?;
+    let year = number(parts.next()?)?;
+    let mut hms = text::split(parts.next()?, b':');
+    let hour = number(hms.next()?)?;
+    let min = number(hms.next()?)?;
+    let sec = number(hms.next()?)?;
     if parts.next()? != "GMT" || parts.next().is_some() || hms.next().is_some() {
         return None;
     }

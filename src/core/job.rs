@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 use super::json::{self, whole_number, Object, Value};
+use super::text;
 use super::text::num;
 
 /// Where a step stands; unknown statuses are kept as `Unknown` rather than rejected.
@@ -210,7 +211,7 @@ impl core::fmt::Display for ParseError {
 
 /// Parses a JSON text into a JSON value, telling HTML and empty bodies apart.
 pub fn parse_json(text: &str) -> Result<Value<'_>, ParseError> {
-    let trimmed = text.trim_start_matches('\u{feff}').trim();
+    let trimmed = text::trim(text.strip_prefix("\u{feff}").unwrap_or(text));
     if trimmed.is_empty() {
         return Err(ParseError::Empty);
     }

@@ -2,6 +2,7 @@
 //! Retry-After, and the limits.
 
 use super::datetime::http_date_ms;
+use super::text;
 
 /// Every number of the polling behaviour; the defaults are the product's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -179,8 +180,8 @@ fn grow(ms: u64, timing: &Timing) -> u64 {
 /// The wait a Retry-After header asks for (seconds or HTTP date), clamped to
 /// [`interval_ms`, `max_retry_after_ms`]; `None` when absent or unreadable.
 pub fn retry_after_ms(header: Option<&str>, now_ms: u64, timing: &Timing) -> Option<u64> {
-    let value = header?.trim();
-    let wait = if let Ok(secs) = value.parse::<u64>() {
+    let value = text::trim(header?);
+    let wait = if let Some(secs) = text::digits(value) {
         secs.saturating_mul(1000)
     } else {
         http_date_ms(value)?.saturating_sub(now_ms)

@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 use super::json::Value;
+use super::text;
 
 use super::json_out::JsonObject;
 
@@ -163,7 +164,7 @@ pub fn read_started(body: &str, origin: &Origin) -> Option<Started> {
 }
 
 fn trim(base: &str) -> &str {
-    base.trim_end_matches('/')
+    text::trim_end(base, b'/')
 }
 
 /// A path segment, percent-encoded so an id can never change the path.

@@ -3,6 +3,7 @@
 use crate::prelude::*;
 
 use super::events::Outcome;
+use super::text;
 use super::text::num;
 use super::watcher::WatchConfig;
 
@@ -13,7 +14,7 @@ pub fn storage_key(connection_id: &str) -> String {
 
 /// Reads a stored run; anything unreadable counts as none.
 pub fn parse(stored: &str) -> Option<u32> {
-    stored.trim().parse().ok()
+    u32::try_from(text::digits(text::trim(stored))?).ok()
 }
 
 /// The run after `outcome`, given the run before it; `None` when the outcome says nothing

@@ -2,6 +2,7 @@
 
 use crate::prelude::*;
 
+use super::text;
 use super::text::split_once;
 
 /// The scheme, host and port of a URL, normalised (lowercase, default port dropped).
@@ -97,10 +98,10 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
         "http" => (false, "80"),
         _ => return Err(UrlError::Malformed),
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let end = text::before_any(rest, b"/?#").len();
     let authority = rest.get(..end).ok_or(UrlError::Malformed)?;
     // Userinfo in a URL is a classic origin-confusion trick; there is no use for it here.
-    if authority.is_empty() || authority.contains('@') {
+    if authority.is_empty() || authority.bytes().any(|b| b == b'@') {
         return Err(UrlError::Malformed);
     }
     let (host, port) = split_host_port(authority)?;
@@ -121,24 +122,23 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
 
 fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
     let (host, port) = if authority.starts_with('[') {
-        let close = authority.find(']').ok_or(UrlError::Malformed)?;
+        let close = text::find(authority, "]").ok_or(UrlError::Malformed)?;
         let host = authority.get(..=close).ok_or(UrlError::Malformed)?;
         match authority.get(close + 1..) {
             Some("") | None => (host, None),
             Some(rest) => (
                 host,
-                Some(rest.strip_prefix(':').ok_or(UrlError::Malformed)?),
+                Some(rest.strip_prefix(":").ok_or(UrlError::Malformed)?),
             ),
         }
     } else {
-        match authority.split_once(':') {
+        match text::split_once(authority, ":") {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         }
     };
     if let Some(p) = port {
-        let digits_ok = !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit());
-        if !digits_ok || p.parse::<u32>().map_or(true, |n| n > 65535) {
+        if p.len() > 5 || text::digits(p).is_none_or(|n| n > 65535) {
             return Err(UrlError::Malformed);
         }
     }
@@ -156,8 +156,8 @@ fn is_loopback(host: &str) -> bool {
         || host.ends_with(".localhost")
         || host == "[::1]"
         || (host.starts_with("127.")
-            && host.split('.').count() == 4
-            && host.split('.').all(|o| o.parse::<u8>().is_ok()))
+            && text::split(host, b'.').count() == 4
+            && text::split(host, b'.').all(|o| text::digits(o).is_some_and(|n| n <= 255)))
 }
 
 #[cfg(test)]

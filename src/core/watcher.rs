@@ -8,6 +8,7 @@ use crate::prelude::*;
 use alloc::collections::VecDeque;
 
 use super::json::Value;
+use super::text;
 use super::text::{num, split_once};
 
 use super::advice::{
@@ -891,15 +892,16 @@ impl Watcher {
             self.mfa = None;
             return;
         };
-        let key = cat!(
-            step.title,
-            "|",
-            mfa.method.as_str(),
-            "|",
-            mfa.prompts.join("\u{1f}"),
-            "|",
-            mfa.description.as_deref().unwrap_or_default()
-        );
+        let mut key = cat!(step.title, "|", mfa.method.as_str(), "|");
+        // Not `join`: its length checks link the number formatter.
+        for (i, prompt) in mfa.prompts.iter().enumerate() {
+            if i > 0 {
+                key.push('\u{1f}');
+            }
+            key.push_str(prompt);
+        }
+        key.push('|');
+        key.push_str(mfa.description.as_deref().unwrap_or_default());
         let response_url = mfa
             .response_url
             .clone()
@@ -1205,9 +1207,9 @@ fn failure_of(step: &super::job::Step) -> Failure {
 /// The connection id from `links.source` or the verify-credentials result.
 fn connection_id_of(job: &Job) -> Option<String> {
     let from = |url: &str| {
-        let path = url.split(['?', '#']).next().unwrap_or(url);
+        let path = text::before_any(url, b"?#");
         let (_, rest) = split_once(path, "/connections/")?;
-        let id = rest.split('/').next()?;
+        let id = text::before_any(rest, b"/");
         (!id.is_empty()).then(|| id.to_owned())
     };
     job.links
