@@ -2,7 +2,7 @@
 
 use crate::prelude::*;
 
-use super::text::{find, split_once};
+use super::text::{find, split, split_once};
 
 /// The bundled locale; every other locale falls back to it.
 pub const DEFAULT_LOCALE: &str = "en-AU";
@@ -152,10 +152,7 @@ fn bundled(key: &str) -> Option<&'static str> {
 
 /// The bundled (key, text) pairs, in order.
 fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
-    EN_AU
-        .as_bytes()
-        .split(|b| *b == b'\n')
-        .filter_map(|line| split_once(core::str::from_utf8(line).ok()?, "\t"))
+    split(EN_AU, b'\n').filter_map(|line| split_once(line, "\t"))
 }
 
 /// Picks the bundled locale for a requested one; only en-AU is bundled, so all roads lead there.
