@@ -130,8 +130,10 @@ impl Pace {
                     self.done_share += share;
                 }
             }
-            // A step already running at the first answer began at an unknown time.
-            self.running = current.map(|(i, s)| (i, s.title.clone(), changed_at));
+            // The new step may have begun just after the previous answer: count from then, so
+            // an estimate of its end errs early (one more poll) rather than late (a late
+            // notice). A step already running at the first answer began at an unknown time.
+            self.running = current.map(|(i, s)| (i, s.title.clone(), self.last_ms));
         }
         self.last_ms = Some(now_ms);
     }
@@ -207,21 +209,23 @@ mod tests {
         ]);
         p.observe(0, &queued);
         assert_eq!(p.due(&queued, None), Due::Now);
-        p.observe(1000, &verifying); // began at 500, on average
+        // Verify began after the answer at 0 (counted from 0, the earliest it could have).
+        p.observe(1000, &verifying);
         assert_eq!(p.due(&verifying, None), Due::Now, "nothing known yet");
-        p.observe(3000, &accounts); // verify ended at 2000: 1500 ms for 3 tenths
-                                    // Accounts (2 tenths) should take 1000 ms; due from half of that after 2000.
-        assert_eq!(p.due(&accounts, None), Due::At(2500));
+        // Verify ended at 2000 on average: 2000 ms for 3 tenths. Accounts (2 tenths) should take
+        // 1333 ms from 1000, the earliest it began; it is due from half of that.
+        p.observe(3000, &accounts);
+        assert_eq!(p.due(&accounts, None), Due::At(1000 + 666));
         let stats = Connector {
             status: crate::core::advice::ConnectorStatus::Operational,
             step_ms: vec![("retrieve-accounts".into(), 4000)],
             total_ms: None,
         };
-        assert_eq!(p.due(&accounts, Some(&stats)), Due::At(2000 + 2800));
+        assert_eq!(p.due(&accounts, Some(&stats)), Due::At(1000 + 2800));
         p.observe(4000, &accounts);
         assert_eq!(
             p.due(&accounts, None),
-            Due::At(2500),
+            Due::At(1000 + 666),
             "the same step keeps its start"
         );
     }
