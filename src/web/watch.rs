@@ -349,12 +349,9 @@ impl Stream {
             None => Err("no getToken function was given".to_owned()),
             Some(f) => match f.call0(&JsValue::UNDEFINED) {
                 Err(e) => Err(describe(&e)),
-                Ok(p) => match self
-                    .interrupts
-                    .race(&Promise::resolve(&p), Some(timeout))
-                    .await
-                {
+                Ok(p) => match self.interrupts.within(&p, timeout).await {
                     Raced::Resolved(v) => v
+                        .get(0)
                         .as_string()
                         .filter(|t| !t.is_empty())
                         .ok_or_else(|| "getToken must resolve to a non-empty string".to_owned()),
