@@ -6,7 +6,7 @@
 // Expects the release package in pkg/ (make build) and the release sandbox binary; builds the
 // heap-stats package and a build that keeps function names itself. Environment:
 //   BENCH_QUICK=1   fewer repetitions (a smoke run; figures are noisier)
-//   BENCH_ONLY=polls,concurrent,memory   just those parts, printed to the console; no report
+//   BENCH_ONLY=polls,profile,concurrent,memory   just those parts, printed to the console; no report
 //   CARGO_TARGET_DIR, SANDBOX_BIN, CHROMIUM   as elsewhere
 
 import { execFileSync } from "node:child_process";
@@ -100,6 +100,8 @@ function builds() {
   mkdirSync(named, { recursive: true });
   run("wasm-opt", [...flags, "--debuginfo", join(raw, "basiq_jobs_bg.wasm"), "-o", join(named, "basiq_jobs_bg.wasm")]);
   cpSync(join(raw, "basiq_jobs.js"), join(named, "basiq_jobs.js"));
+  // The glue imports the crate's JS snippets from there (unbundled here, so they keep their names).
+  if (existsSync(join(raw, "snippets"))) cpSync(join(raw, "snippets"), join(named, "snippets"), { recursive: true });
 }
 
 // ----- size ----------------------------------------------------------------------------------
@@ -191,7 +193,7 @@ async function profilePolls(browser, url) {
     const f = n.callFrame;
     let where;
     if (f.url.startsWith("wasm://") || f.url.endsWith(".wasm")) where = "wasm";
-    else if (f.url.endsWith("/basiq_jobs.js")) where = "JS glue";
+    else if (f.url.endsWith("/basiq_jobs.js") || f.url.includes("/snippets/")) where = "JS glue";
     else if (f.url.endsWith("/harness.js")) where = "bench harness";
     else if (!f.url) where = "builtins & GC";
     else where = "other JS";
@@ -415,10 +417,11 @@ function machine(browserVersion) {
 async function only(parts) {
   rmSync(join(OUT, "pkg"), { recursive: true, force: true });
   cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
-  if (parts.has("memory")) builds();
+  if (parts.has("memory") || parts.has("profile")) builds();
   const server = await serveStatic({
     "/pkg/": join(OUT, "pkg"),
     "/pkg-heap/": join(OUT, "pkg-heap"),
+    "/pkg-names/": join(OUT, "pkg-names"),
     "/baseline/": join(BENCH, "baseline"),
     "/": join(BENCH, "page"),
   });
@@ -429,6 +432,11 @@ async function only(parts) {
       for (const [key, r] of Object.entries(await measurePolls(browser, server.url))) {
         log(`one poll (${key}): wasm ${us(r.wasm)}, js ${us(r.js)}, ratio ×${r.ratio.median.toFixed(2)} (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})`);
       }
+    }
+    if (parts.has("profile")) {
+      const p = await profilePolls(browser, server.url);
+      log(`profile: ${p.byWhere.map((w) => `${w.where} ${(w.share * 100).toFixed(1)} %`).join(", ")}`);
+      for (const r of p.top) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.where}  ${r.name}`);
     }
     if (parts.has("concurrent")) {
       const c = await measureConcurrent(browser, server.url);
