@@ -2,8 +2,8 @@
 
 use crate::prelude::*;
 
-use js_sys::Function;
-use wasm_bindgen::JsValue;
+use js_sys::{Array, Function};
+use wasm_bindgen::{JsCast, JsValue};
 
 use super::convert::{field, js_str};
 use super::race::{Interrupts, Raced};
@@ -52,8 +52,8 @@ pub(crate) async fn send(
             req.timeout_ms,
         )
         .await;
-    let answer = match sent {
-        Raced::Resolved(a) => a,
+    let answer: Array = match sent {
+        Raced::Resolved(a) => a.unchecked_into(),
         Raced::Rejected(e) => return Sent::Failed(TransportError::Network(describe(&e))),
         Raced::TimedOut => return Sent::Failed(TransportError::Timeout),
         Raced::Cancelled => return Sent::Cancelled,

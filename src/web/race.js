@@ -1,16 +1,20 @@
 // The JS half of src/web/race.rs: each call starts one piece of work (a whole request, a sleep, a
-// promise to await) under one timer and returns one promise that a timeout or cancelling cuts
-// short. Every round trip between wasm and JS, and every promise, closure and timer, costs time on
-// each poll; doing the plumbing here keeps it to one promise per await. Nothing here decides what
-// to send or what an answer means: that stays in Rust.
+// promise to await) under one timer, which a timeout or cancelling cuts short, and reports how it
+// ended through one callback per watch. Every round trip between wasm and JS, and every promise,
+// closure and timer costs time on each poll: doing the plumbing here keeps a poll to two calls
+// each way, with no promise made for Rust to await. Nothing here decides what to send or what an
+// answer means: that stays in Rust.
 
-// What a promise resolves with when it did not run to its end.
-const TIMED_OUT = false;
-const CANCELLED = true;
+// How a piece of work ended, as `notify(ticket, how, value)` reports it.
+const RESOLVED = 0;
+const REJECTED = 1;
+const TIMED_OUT = 2;
+const CANCELLED = 3;
 
-/** One watch's cancellation and wake-up. */
+/** One watch's cancellation and wake-up; `notify` hears how each piece of work ended. */
 export class Gate {
-  constructor() {
+  constructor(notify) {
+    this.notify = notify;
     // How to end each pending piece of work. Each removes itself when it ends, so this holds only
     // the work in flight: nothing piles up over a long watch.
     this.pending = new Set();
@@ -26,29 +30,29 @@ export class Gate {
 
   /** Ends the current sleep early. */
   wake() {
-    if (this.woken) this.woken();
+    if (this.woken) this.woken(RESOLVED);
   }
 
-  /** Resolves after `ms`, or sooner when woken or cancelled. */
-  sleep(ms) {
-    return this.run(ms, null, (end) => (this.woken = end));
+  /** Sleeps `ms`, or less when woken or cancelled. */
+  sleep(ticket, ms) {
+    this.run(ticket, ms, null, (end) => (this.woken = end));
   }
 
-  /** Awaits `value` (a promise or not): resolves `[result]`, or rejects with its error. */
-  within(value, ms) {
-    return this.run(ms, null, (end) =>
+  /** Awaits `value` (a promise or not). */
+  within(ticket, value, ms) {
+    this.run(ticket, ms, null, (end) =>
       Promise.resolve(value).then(
-        (v) => end([v]),
-        (e) => end(e, true),
+        (v) => end(RESOLVED, v),
+        (e) => end(REJECTED, e),
       ),
     );
   }
 
   /**
    * Sends one request with `fetch` (else the global one) and reads its answer whole, duck-typed:
-   * resolves `[status, Retry-After, body]` as found, or rejects with what was thrown.
+   * `[status, Retry-After, body]` as found, or what was thrown.
    */
-  send(fetch, url, method, auth, body, ms) {
+  send(ticket, fetch, url, method, auth, body, ms) {
     const controller = new AbortController();
     const headers = { Accept: "application/json" };
     // Job states must never come from a cache, and no cookies are needed.
@@ -58,14 +62,14 @@ export class Gate {
       headers["Content-Type"] = "application/json";
       init.body = body;
     }
-    return this.run(ms, controller, (end) => {
+    this.run(ticket, ms, controller, (end) => {
       let sent;
       try {
         if (fetch) sent = fetch(url, init);
         else if (typeof globalThis.fetch === "function") sent = globalThis.fetch(url, init);
         else throw new TypeError("fetch is not available here");
       } catch (e) {
-        return end(e, true);
+        return end(REJECTED, e);
       }
       Promise.resolve(sent)
         .then((response) => {
@@ -78,26 +82,24 @@ export class Gate {
           try {
             text = response.text();
           } catch {}
-          return Promise.resolve(text).then((t) => end([response?.status, retryAfter, t]));
+          return Promise.resolve(text).then((t) => end(RESOLVED, [response?.status, retryAfter, t]));
         })
-        .catch((e) => end(e, true));
+        .catch((e) => end(REJECTED, e));
     });
   }
 
-  // Runs `start(end)`; the promise settles with the first `end(value, failed)`, the timer firing
-  // after `ms`, or cancelling. A request that ends without an answer is aborted.
-  run(ms, controller, start) {
-    return new Promise((resolve, reject) => {
-      if (this.cancelled) return resolve(CANCELLED);
-      const end = (value, failed) => {
-        if (!this.pending.delete(end)) return;
-        clearTimeout(timer);
-        if (controller && !Array.isArray(value)) controller.abort();
-        (failed ? reject : resolve)(value);
-      };
-      const timer = setTimeout(end, ms, TIMED_OUT);
-      this.pending.add(end);
-      start(end);
-    });
+  // Runs `start(end)` and notifies the first of `end(how, value)`, the timer firing after `ms`,
+  // or cancelling. A request that ends without an answer is aborted.
+  run(ticket, ms, controller, start) {
+    if (this.cancelled) return this.notify(ticket, CANCELLED);
+    const end = (how, value) => {
+      if (!this.pending.delete(end)) return;
+      clearTimeout(timer);
+      if (controller && how !== RESOLVED) controller.abort();
+      this.notify(ticket, how, value);
+    };
+    const timer = setTimeout(end, ms, TIMED_OUT);
+    this.pending.add(end);
+    start(end);
   }
 }

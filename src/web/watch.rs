@@ -351,7 +351,6 @@ impl Stream {
                 Err(e) => Err(describe(&e)),
                 Ok(p) => match self.interrupts.within(&p, timeout).await {
                     Raced::Resolved(v) => v
-                        .get(0)
                         .as_string()
                         .filter(|t| !t.is_empty())
                         .ok_or_else(|| "getToken must resolve to a non-empty string".to_owned()),
