@@ -53,38 +53,43 @@ export class Gate {
    * `[status, Retry-After, body]` as found, or what was thrown.
    */
   send(ticket, fetch, url, method, auth, body, ms) {
-    const controller = new AbortController();
+    const controller = typeof AbortController === "function" ? new AbortController() : null;
     const headers = { Accept: "application/json" };
     // Job states must never come from a cache, and no cookies are needed.
-    const init = { method, headers, cache: "no-store", credentials: "omit", signal: controller.signal };
+    const init = { method, headers, cache: "no-store", credentials: "omit", signal: controller?.signal };
     if (auth != null) headers.Authorization = auth;
     if (body != null) {
       headers["Content-Type"] = "application/json";
       init.body = body;
     }
     this.run(ticket, ms, controller, (end) => {
+      const failed = (e) => end(REJECTED, e);
+      // Each read is guarded, so nothing here throws past `end`.
+      const read = (response) => {
+        if (!this.pending.has(end)) return;
+        let status;
+        let retryAfter = null;
+        let text;
+        try {
+          status = response.status;
+        } catch {}
+        try {
+          retryAfter = response.headers.get("Retry-After");
+        } catch {}
+        try {
+          text = response.text();
+        } catch {}
+        Promise.resolve(text).then((t) => end(RESOLVED, [status, retryAfter, t]), failed);
+      };
       let sent;
       try {
         if (fetch) sent = fetch(url, init);
         else if (typeof globalThis.fetch === "function") sent = globalThis.fetch(url, init);
         else throw new TypeError("fetch is not available here");
       } catch (e) {
-        return end(REJECTED, e);
+        return failed(e);
       }
-      Promise.resolve(sent)
-        .then((response) => {
-          if (!this.pending.has(end)) return;
-          let retryAfter = null;
-          let text;
-          try {
-            retryAfter = response.headers.get("Retry-After");
-          } catch {}
-          try {
-            text = response.text();
-          } catch {}
-          return Promise.resolve(text).then((t) => end(RESOLVED, [response?.status, retryAfter, t]));
-        })
-        .catch((e) => end(REJECTED, e));
+      Promise.resolve(sent).then(read, failed);
     });
   }
 
