@@ -2,6 +2,8 @@
 
 use crate::prelude::*;
 
+use core::cell::RefCell;
+
 use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -34,20 +36,47 @@ pub(crate) enum Sent {
     Cancelled,
 }
 
+/// JS copies of the URL and the token sent last, reused while they stay the same: each poll
+/// sends the same ones, and making a JS string from a Rust one costs a `TextDecoder` call.
+#[derive(Default)]
+pub(crate) struct Recent {
+    url: RefCell<Option<(String, JsValue)>>,
+    token: RefCell<Option<(String, JsValue)>>,
+}
+
+/// The JS string for `text`: the remembered one if `text` is unchanged, else a new one, remembered.
+fn recall(memo: &RefCell<Option<(String, JsValue)>>, text: &str) -> JsValue {
+    let Ok(mut memo) = memo.try_borrow_mut() else {
+        return JsValue::from_str(text);
+    };
+    match &*memo {
+        Some((t, v)) if t == text => v.clone(),
+        _ => {
+            let v = JsValue::from_str(text);
+            *memo = Some((text.to_owned(), v.clone()));
+            v
+        }
+    }
+}
+
 /// Sends `req` with `fetch` (the option, else the global one), the token only when the core says so.
 pub(crate) async fn send(
     req: &Request,
     token: Option<&str>,
     fetch: Option<&Function>,
     interrupts: &Interrupts,
+    recent: &Recent,
 ) -> Sent {
-    let auth = token.filter(|_| req.with_token).map(|t| cat!("Bearer ", t));
+    let url = recall(&recent.url, &req.url);
+    let token = token
+        .filter(|_| req.with_token)
+        .map(|t| recall(&recent.token, t));
     let sent = interrupts
         .send(
             fetch,
-            &req.url,
+            &url,
             &js_str(req.method.as_str()),
-            auth.as_deref(),
+            token.as_ref(),
             req.body.as_deref(),
             req.timeout_ms,
         )

@@ -49,15 +49,16 @@ export class Gate {
   }
 
   /**
-   * Sends one request with `fetch` (else the global one) and reads its answer whole, duck-typed:
-   * `[status, Retry-After, body]` as found, or what was thrown.
+   * Sends one request with `fetch` (else the global one), with `token` as its bearer token when
+   * given, and reads its answer whole, duck-typed: `[status, Retry-After, body]` as found, or
+   * what was thrown.
    */
-  send(ticket, fetch, url, method, auth, body, ms) {
+  send(ticket, fetch, url, method, token, body, ms) {
     const controller = typeof AbortController === "function" ? new AbortController() : null;
     const headers = { Accept: "application/json" };
     // Job states must never come from a cache, and no cookies are needed.
     const init = { method, headers, cache: "no-store", credentials: "omit", signal: controller?.signal };
-    if (auth != null) headers.Authorization = auth;
+    if (token != null) headers.Authorization = `Bearer ${token}`;
     if (body != null) {
       headers["Content-Type"] = "application/json";
       init.body = body;

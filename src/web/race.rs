@@ -36,9 +36,9 @@ extern "C" {
         this: &Gate,
         ticket: u32,
         fetch: Option<&Function>,
-        url: &str,
+        url: &JsValue,
         method: &JsValue,
-        auth: Option<&str>,
+        token: Option<&JsValue>,
         body: Option<&str>,
         ms: u32,
     );
@@ -114,20 +114,20 @@ impl Interrupts {
         self.ended(ticket).await
     }
 
-    /// Sends one request and reads its answer whole, within `timeout_ms`; the request is aborted
-    /// if it ends any other way.
+    /// Sends one request (with `token` as its bearer token, if any) and reads its answer whole,
+    /// within `timeout_ms`; the request is aborted if it ends any other way.
     pub(crate) async fn send(
         &self,
         fetch: Option<&Function>,
-        url: &str,
+        url: &JsValue,
         method: &JsValue,
-        auth: Option<&str>,
+        token: Option<&JsValue>,
         body: Option<&str>,
         timeout_ms: u64,
     ) -> Raced {
         let ticket = self.ticket();
         let ms = clamp(timeout_ms);
-        self.gate.send(ticket, fetch, url, method, auth, body, ms);
+        self.gate.send(ticket, fetch, url, method, token, body, ms);
         self.ended(ticket).await
     }
 
