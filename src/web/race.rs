@@ -48,6 +48,7 @@ extern "C" {
 pub(crate) enum Raced {
     /// With its value (a request's is `[status, Retry-After, body]`).
     Resolved(JsValue),
+    /// With what was thrown.
     Rejected(JsValue),
     TimedOut,
     Cancelled,
@@ -74,6 +75,7 @@ pub(crate) struct Interrupts {
 }
 
 impl Interrupts {
+    /// A watch's interrupts, with nothing pending.
     pub(crate) fn new() -> Self {
         let slots = Slots::default();
         let notify = {
@@ -160,7 +162,7 @@ impl Drop for Interrupts {
     }
 }
 
-/// Records how the work with `ticket` ended and wakes its task.
+/// Records how the work with `ticket` ended (`how` as race.js numbers it) and wakes its task.
 fn end(slots: &Slots, ticket: u32, how: u32, value: JsValue) {
     let waker = slots.try_borrow_mut().ok().and_then(|mut slots| {
         let slot = slots.iter_mut().find(|s| s.ticket == ticket)?;
