@@ -6,6 +6,7 @@
 // Expects the release package in pkg/ (make build) and the release sandbox binary; builds the
 // heap-stats package and a build that keeps function names itself. Environment:
 //   BENCH_QUICK=1   fewer repetitions (a smoke run; figures are noisier)
+//   BENCH_ONLY=polls,profile,concurrent,memory   just those parts, printed to the console; no report
 //   CARGO_TARGET_DIR, SANDBOX_BIN, CHROMIUM   as elsewhere
 
 import { execFileSync } from "node:child_process";
@@ -27,6 +28,7 @@ const OUT = join(BENCH, "out");
 const TARGET = resolve(ROOT, process.env.CARGO_TARGET_DIR ?? "target");
 const SANDBOX_BIN = process.env.SANDBOX_BIN ?? join(TARGET, "release", "basiq-sandbox");
 const QUICK = process.env.BENCH_QUICK === "1";
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(",")) : null;
 const BIN = join(ROOT, "node_modules", ".bin");
 const PATH = `${BIN}:${join(os.homedir(), ".cargo", "bin")}:${process.env.PATH}`;
 
@@ -98,6 +100,8 @@ function builds() {
   mkdirSync(named, { recursive: true });
   run("wasm-opt", [...flags, "--debuginfo", join(raw, "basiq_jobs_bg.wasm"), "-o", join(named, "basiq_jobs_bg.wasm")]);
   cpSync(join(raw, "basiq_jobs.js"), join(named, "basiq_jobs.js"));
+  // The glue imports the crate's JS snippets from there (unbundled here, so they keep their names).
+  if (existsSync(join(raw, "snippets"))) cpSync(join(raw, "snippets"), join(named, "snippets"), { recursive: true });
 }
 
 // ----- size ----------------------------------------------------------------------------------
@@ -189,7 +193,7 @@ async function profilePolls(browser, url) {
     const f = n.callFrame;
     let where;
     if (f.url.startsWith("wasm://") || f.url.endsWith(".wasm")) where = "wasm";
-    else if (f.url.endsWith("/basiq_jobs.js")) where = "JS glue";
+    else if (f.url.endsWith("/basiq_jobs.js") || f.url.includes("/snippets/")) where = "JS glue";
     else if (f.url.endsWith("/harness.js")) where = "bench harness";
     else if (!f.url) where = "builtins & GC";
     else where = "other JS";
@@ -409,9 +413,53 @@ function machine(browserVersion) {
 
 // ----- main ----------------------------------------------------------------------------------
 
+/** A quick loop over some parts (BENCH_ONLY): the release package only, medians to the console. */
+async function only(parts) {
+  rmSync(join(OUT, "pkg"), { recursive: true, force: true });
+  cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
+  if (parts.has("memory") || parts.has("profile")) builds();
+  const server = await serveStatic({
+    "/pkg/": join(OUT, "pkg"),
+    "/pkg-heap/": join(OUT, "pkg-heap"),
+    "/pkg-names/": join(OUT, "pkg-names"),
+    "/baseline/": join(BENCH, "baseline"),
+    "/": join(BENCH, "page"),
+  });
+  const browser = await launch({ gc: true });
+  const us = (x) => `${x.median.toFixed(1)} µs`;
+  try {
+    if (parts.has("polls")) {
+      for (const [key, r] of Object.entries(await measurePolls(browser, server.url))) {
+        log(`one poll (${key}): wasm ${us(r.wasm)}, js ${us(r.js)}, ratio ×${r.ratio.median.toFixed(2)} (${r.ratio.min.toFixed(2)}–${r.ratio.max.toFixed(2)})`);
+      }
+    }
+    if (parts.has("profile")) {
+      const p = await profilePolls(browser, server.url);
+      log(`profile: ${p.byWhere.map((w) => `${w.where} ${(w.share * 100).toFixed(1)} %`).join(", ")}`);
+      for (const r of p.top) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.where}  ${r.name}`);
+    }
+    if (parts.has("concurrent")) {
+      const c = await measureConcurrent(browser, server.url);
+      for (const impl of ["wasm", "js"]) {
+        log(`1,000 watches (${impl}): round median ${c[impl].roundMedian.median.toFixed(1)} ms, max ${c[impl].roundMax.median.toFixed(1)} ms, task ${c[impl].taskMsPerRound.median.toFixed(1)} ms/round`);
+      }
+    }
+    if (parts.has("memory")) {
+      const m = await measureMemory(browser, server.url);
+      for (const impl of ["wasm", "js"]) {
+        log(`memory (${impl}): JS growth over 10,000 polls ${m[impl].jsGrowth.median} B, left ${m[impl].jsLeft.median} B; Rust growth ${m[impl].rustGrowth.median} B, left ${m[impl].rustLeft.median} B`);
+      }
+    }
+  } finally {
+    await browser.close();
+    await server.close();
+  }
+}
+
 async function main() {
   mkdirSync(OUT, { recursive: true });
   log(`start${QUICK ? " (quick)" : ""}`);
+  if (ONLY) return only(ONLY);
   builds();
 
   log("size");

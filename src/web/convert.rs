@@ -56,11 +56,6 @@ impl Obj {
         }
     }
 
-    /// Sets `key` to a fixed string, made into a JS string only once.
-    pub(crate) fn lit(self, key: &'static str, value: &'static str) -> Self {
-        self.set(key, js_str(value))
-    }
-
     pub(crate) fn str(self, key: &'static str, value: &str) -> Self {
         self.set(key, JsValue::from_str(value))
     }

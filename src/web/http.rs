@@ -1,11 +1,13 @@
-//! Carries out one core request with `fetch`, each with its own AbortController.
+//! Carries out one core request with `fetch` (in `race.js`, each with its own AbortController).
 
 use crate::prelude::*;
 
-use js_sys::{Function, Promise};
+use core::cell::RefCell;
+
+use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{field, js_str, Obj};
+use super::convert::{field, js_str};
 use super::race::{Interrupts, Raced};
 use crate::core::watcher::{Request, Response, TransportError};
 
@@ -34,114 +36,69 @@ pub(crate) enum Sent {
     Cancelled,
 }
 
+/// JS copies of the URL and the token sent last, reused while they stay the same: each poll
+/// sends the same ones, and making a JS string from a Rust one costs a `TextDecoder` call.
+#[derive(Default)]
+pub(crate) struct Recent {
+    url: RefCell<Option<(String, JsValue)>>,
+    token: RefCell<Option<(String, JsValue)>>,
+}
+
+/// The JS string for `text`: the remembered one if `text` is unchanged, else a new one, remembered.
+fn recall(memo: &RefCell<Option<(String, JsValue)>>, text: &str) -> JsValue {
+    let Ok(mut memo) = memo.try_borrow_mut() else {
+        return JsValue::from_str(text);
+    };
+    match &*memo {
+        Some((t, v)) if t == text => v.clone(),
+        _ => {
+            let v = JsValue::from_str(text);
+            *memo = Some((text.to_owned(), v.clone()));
+            v
+        }
+    }
+}
+
 /// Sends `req` with `fetch` (the option, else the global one), the token only when the core says so.
 pub(crate) async fn send(
     req: &Request,
     token: Option<&str>,
     fetch: Option<&Function>,
     interrupts: &Interrupts,
+    recent: &Recent,
 ) -> Sent {
-    let controller = web_sys::AbortController::new().ok();
-    if let Some(c) = &controller {
-        interrupts.track(c);
-    }
-    let sent = attempt(req, token, fetch, interrupts, controller.as_ref()).await;
-    if let Some(c) = &controller {
-        interrupts.untrack(c);
-        if !matches!(sent, Sent::Answered(_)) {
-            // Timed out: stop the request in flight rather than leave it running.
-            c.abort();
-        }
-    }
-    sent
-}
-
-async fn attempt(
-    req: &Request,
-    token: Option<&str>,
-    fetch: Option<&Function>,
-    interrupts: &Interrupts,
-    controller: Option<&web_sys::AbortController>,
-) -> Sent {
-    let global_fetch;
-    let fetch = match fetch {
-        Some(f) => f,
-        None => match field(&js_sys::global(), "fetch").and_then(|f| f.dyn_into::<Function>().ok())
-        {
-            Some(f) => {
-                global_fetch = f;
-                &global_fetch
-            }
-            None => {
-                return Sent::Failed(TransportError::Network(
-                    "fetch is not available here".into(),
-                ))
-            }
-        },
-    };
-    let mut headers = Obj::new().lit("Accept", "application/json");
-    if let Some(t) = token.filter(|_| req.with_token) {
-        headers = headers.str("Authorization", &cat!("Bearer ", t));
-    }
-    if req.body.is_some() {
-        headers = headers.lit("Content-Type", "application/json");
-    }
-    let init = Obj::new()
-        .lit("method", req.method.as_str())
-        .set("headers", headers.build())
-        .opt_str("body", req.body.as_deref())
-        // Job states must never come from a cache, and no cookies are needed.
-        .lit("cache", "no-store")
-        .lit("credentials", "omit")
-        .opt("signal", controller.map(|c| JsValue::from(c.signal())))
-        .build();
-    let started = match fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(&req.url), &init) {
-        Ok(p) => Promise::resolve(&p),
-        Err(e) => return Sent::Failed(TransportError::Network(describe(&e))),
-    };
-    let deadline = js_sys::Date::now() + req.timeout_ms as f64;
-    let response = match interrupts.race(&started, Some(req.timeout_ms)).await {
-        Raced::Resolved(r) => r,
+    let url = recall(&recent.url, &req.url);
+    let token = token
+        .filter(|_| req.with_token)
+        .map(|t| recall(&recent.token, t));
+    let sent = interrupts
+        .send(
+            fetch,
+            &url,
+            &js_str(req.method.as_str()),
+            token.as_ref(),
+            req.body.as_deref(),
+            req.timeout_ms,
+        )
+        .await;
+    let answer: Array = match sent {
+        Raced::Resolved(a) => a.unchecked_into(),
         Raced::Rejected(e) => return Sent::Failed(TransportError::Network(describe(&e))),
         Raced::TimedOut => return Sent::Failed(TransportError::Timeout),
         Raced::Cancelled => return Sent::Cancelled,
     };
     // Read duck-typed, so an instrumented or scripted fetch works as long as it looks like one.
-    let status = field(&response, "status")
-        .and_then(|s| s.as_f64())
-        .unwrap_or(0.0);
+    let status = answer.get(0).as_f64().unwrap_or(0.0);
     if !(100.0..=599.0).contains(&status) {
         return Sent::Failed(TransportError::Network(
             "the request got no HTTP answer".into(),
         ));
     }
-    let retry_after = header(&response, "Retry-After");
-    let left = (deadline - js_sys::Date::now()).max(1.0) as u64;
-    let body = match call_method(&response, "text") {
-        Some(p) => match interrupts.race(&Promise::resolve(&p), Some(left)).await {
-            Raced::Resolved(t) => t.as_string().unwrap_or_default(),
-            Raced::Rejected(e) => return Sent::Failed(TransportError::Network(describe(&e))),
-            Raced::TimedOut => return Sent::Failed(TransportError::Timeout),
-            Raced::Cancelled => return Sent::Cancelled,
-        },
-        None => String::new(),
-    };
     Sent::Answered(Answer {
         status: status as u16,
-        retry_after,
-        body,
+        retry_after: answer.get(1).as_string(),
+        body: answer.get(2).as_string().unwrap_or_default(),
     })
-}
-
-fn header(response: &JsValue, name: &'static str) -> Option<String> {
-    let headers = field(response, "headers")?;
-    let get: Function = field(&headers, "get")?.dyn_into().ok()?;
-    get.call1(&headers, &js_str(name)).ok()?.as_string()
-}
-
-fn call_method(obj: &JsValue, name: &'static str) -> Option<JsValue> {
-    let f: Function = field(obj, name)?.dyn_into().ok()?;
-    f.call0(obj).ok()
 }
 
 /// A short description of a thrown value (an Error's message, or the value as text).

@@ -1,140 +1,221 @@
-//! Awaiting a JS promise that a timeout, a cancellation or a wake-up can cut short.
+//! Awaiting JS work that a timeout, a cancellation or a wake-up can cut short.
+//!
+//! The work runs in `race.js`, which reports its end through one callback made per watch. A
+//! `JsFuture` per await would cost two closures and a promise reaction each time, and a poll
+//! awaits twice.
+
+use alloc::rc::Rc;
+use core::cell::{Cell, RefCell};
+use core::future::Future;
+use core::pin::Pin;
+use core::task::{Context, Poll, Waker};
+
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 use crate::prelude::*;
 
-use core::cell::{Cell, RefCell};
-
-use js_sys::futures::JsFuture;
-use js_sys::{Array, Function, Object, Promise};
-use wasm_bindgen::prelude::*;
-
-#[wasm_bindgen]
+#[wasm_bindgen(module = "/src/web/race.js")]
 extern "C" {
-    /// The global `setTimeout(handler, ms, arg)`, which calls `handler(arg)`: no closure needed.
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(handler: &Function, ms: u32, arg: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
+    /// One watch's cancellation and wake-up, in JS.
+    type Gate;
+    #[wasm_bindgen(constructor)]
+    fn new(notify: &Function) -> Gate;
+    #[wasm_bindgen(method)]
+    fn cancel(this: &Gate);
+    #[wasm_bindgen(method)]
+    fn wake(this: &Gate);
+    #[wasm_bindgen(method)]
+    fn sleep(this: &Gate, ticket: u32, ms: u32);
+    #[wasm_bindgen(method)]
+    fn within(this: &Gate, ticket: u32, value: &JsValue, ms: u32);
+    #[wasm_bindgen(method)]
+    #[allow(clippy::too_many_arguments)]
+    fn send(
+        this: &Gate,
+        ticket: u32,
+        fetch: Option<&Function>,
+        url: &JsValue,
+        method: &JsValue,
+        token: Option<&JsValue>,
+        body: Option<&str>,
+        ms: u32,
+    );
 }
 
-/// A pending timer, cleared when dropped (as gloo's `Timeout` is), so none outlives its race.
-#[must_use]
-struct Timer(JsValue);
-
-impl Timer {
-    /// Calls `f(arg)` after `ms` (capped at setTimeout's 2^31-1 ms, about 24 days).
-    fn new(ms: u64, f: &Function, arg: &JsValue) -> Self {
-        Self(set_timeout(f, ms.min(i32::MAX as u64) as u32, arg))
-    }
-}
-
-impl Drop for Timer {
-    fn drop(&mut self) {
-        clear_timeout(&self.0);
-    }
-}
-
-/// How a raced promise ended.
+/// How a piece of work ended.
 pub(crate) enum Raced {
+    /// With its value (a request's is `[status, Retry-After, body]`).
     Resolved(JsValue),
+    /// With what was thrown.
     Rejected(JsValue),
     TimedOut,
     Cancelled,
 }
 
-/// One watch's cancellation and wake-up promises.
+/// A piece of work in flight: its ticket, and how it ended once it has.
+struct Slot {
+    ticket: u32,
+    ended: Option<Raced>,
+    waker: Option<Waker>,
+}
+
+type Slots = Rc<RefCell<Vec<Slot>>>;
+
+/// One watch's cancellation and wake-up.
 ///
-/// Each race gets its own short-lived cancel promise: racing one long-lived promise would leave a
-/// reaction on it per race, growing the JS heap for as long as the watch lasts.
+/// Each piece of work is ended through its own short-lived entry in the JS `Gate` and its own
+/// slot here, both removed when it ends: nothing accumulates for as long as the watch lasts.
 pub(crate) struct Interrupts {
-    cancelled: Cell<bool>,
-    cancellers: RefCell<Vec<(u32, Function)>>,
-    next_race: Cell<u32>,
-    wake: RefCell<Option<Function>>,
-    in_flight: RefCell<Vec<web_sys::AbortController>>,
-    cancel_mark: Object,
-    timeout_mark: Object,
+    gate: Gate,
+    slots: Slots,
+    next: Cell<u32>,
+    _notify: Closure<dyn Fn(u32, u32, JsValue)>,
 }
 
 impl Interrupts {
+    /// A watch's interrupts, with nothing pending.
     pub(crate) fn new() -> Self {
+        let slots = Slots::default();
+        let notify = {
+            let slots = slots.clone();
+            Closure::<dyn Fn(u32, u32, JsValue)>::new(move |ticket, how, value| {
+                end(&slots, ticket, how, value);
+            })
+        };
         Self {
-            cancelled: Cell::new(false),
-            cancellers: RefCell::new(Vec::new()),
-            next_race: Cell::new(0),
-            wake: RefCell::new(None),
-            in_flight: RefCell::new(Vec::new()),
-            cancel_mark: Object::new(),
-            timeout_mark: Object::new(),
+            gate: Gate::new(notify.as_ref().unchecked_ref()),
+            slots,
+            next: Cell::new(0),
+            _notify: notify,
         }
     }
 
-    /// Cuts short every race, now and later, and aborts the requests in flight at once.
+    /// Cuts short all pending work, now and later, and aborts the requests in flight at once.
     pub(crate) fn cancel(&self) {
-        for c in self.in_flight.take() {
-            c.abort();
-        }
-        self.cancelled.set(true);
-        for (_, f) in self.cancellers.take() {
-            let _ = f.call1(&JsValue::UNDEFINED, &self.cancel_mark);
-        }
-        self.wake();
-    }
-
-    /// Remembers a request's controller so cancelling aborts it.
-    pub(crate) fn track(&self, c: &web_sys::AbortController) {
-        self.in_flight.borrow_mut().push(c.clone());
-    }
-
-    /// Forgets a finished request's controller.
-    pub(crate) fn untrack(&self, c: &web_sys::AbortController) {
-        self.in_flight.borrow_mut().retain(|x| x != c);
+        self.gate.cancel();
     }
 
     /// Ends the current sleep early.
     pub(crate) fn wake(&self) {
-        if let Some(f) = self.wake.borrow_mut().take() {
-            let _ = f.call0(&JsValue::UNDEFINED);
-        }
+        self.gate.wake();
     }
 
     /// Sleeps `ms`, or less if woken or cancelled.
     pub(crate) async fn sleep(&self, ms: u64) {
-        let mut wake = None;
-        let woken = Promise::new(&mut |resolve, _reject| wake = Some(resolve));
-        *self.wake.borrow_mut() = wake;
-        let _ = self.race(&woken, Some(ms)).await;
-        self.wake.borrow_mut().take();
+        let ticket = self.ticket();
+        self.gate.sleep(ticket, clamp(ms));
+        self.ended(ticket).await;
     }
 
-    /// Awaits `promise`, unless `timeout_ms` passes or the watch is cancelled first.
-    pub(crate) async fn race(&self, promise: &Promise, timeout_ms: Option<u64>) -> Raced {
-        if self.cancelled.get() {
-            return Raced::Cancelled;
-        }
-        let id = self.next_race.get().wrapping_add(1);
-        self.next_race.set(id);
-        let mut canceller = None;
-        let cancelled = Promise::new(&mut |resolve, _reject| canceller = Some(resolve));
-        if let Some(f) = canceller {
-            self.cancellers.borrow_mut().push((id, f));
-        }
-        let contenders = Array::of2(promise, &cancelled);
-        let _timer = timeout_ms.map(|ms| {
-            let mut timer = None;
-            let fired = Promise::new(&mut |resolve, _reject| {
-                timer = Some(Timer::new(ms, &resolve, &self.timeout_mark));
+    /// Awaits `value` (a promise or not), unless `timeout_ms` passes or the watch is cancelled.
+    pub(crate) async fn within(&self, value: &JsValue, timeout_ms: u64) -> Raced {
+        let ticket = self.ticket();
+        self.gate.within(ticket, value, clamp(timeout_ms));
+        self.ended(ticket).await
+    }
+
+    /// Sends one request (with `token` as its bearer token, if any) and reads its answer whole,
+    /// within `timeout_ms`; the request is aborted if it ends any other way.
+    pub(crate) async fn send(
+        &self,
+        fetch: Option<&Function>,
+        url: &JsValue,
+        method: &JsValue,
+        token: Option<&JsValue>,
+        body: Option<&str>,
+        timeout_ms: u64,
+    ) -> Raced {
+        let ticket = self.ticket();
+        let ms = clamp(timeout_ms);
+        self.gate.send(ticket, fetch, url, method, token, body, ms);
+        self.ended(ticket).await
+    }
+
+    /// A slot for the next piece of work, made before it starts (it may end at once).
+    fn ticket(&self) -> u32 {
+        let ticket = self.next.get().wrapping_add(1);
+        self.next.set(ticket);
+        if let Ok(mut slots) = self.slots.try_borrow_mut() {
+            slots.push(Slot {
+                ticket,
+                ended: None,
+                waker: None,
             });
-            contenders.push(&fired);
-            timer
-        });
-        let result = JsFuture::from(Promise::race(&contenders)).await;
-        self.cancellers.borrow_mut().retain(|(i, _)| *i != id);
-        match result {
-            Ok(v) if Object::is(&v, &self.cancel_mark) => Raced::Cancelled,
-            Ok(v) if Object::is(&v, &self.timeout_mark) => Raced::TimedOut,
-            Ok(v) => Raced::Resolved(v),
-            Err(e) => Raced::Rejected(e),
+        }
+        ticket
+    }
+
+    fn ended(&self, ticket: u32) -> Ended<'_> {
+        Ended {
+            slots: &self.slots,
+            ticket,
         }
     }
+}
+
+impl Drop for Interrupts {
+    /// Ends whatever is still pending, so JS never calls the callback once it is gone.
+    fn drop(&mut self) {
+        self.gate.cancel();
+    }
+}
+
+/// Records how the work with `ticket` ended (`how` as race.js numbers it) and wakes its task.
+fn end(slots: &Slots, ticket: u32, how: u32, value: JsValue) {
+    let waker = slots.try_borrow_mut().ok().and_then(|mut slots| {
+        let slot = slots.iter_mut().find(|s| s.ticket == ticket)?;
+        slot.ended = Some(match how {
+            0 => Raced::Resolved(value),
+            1 => Raced::Rejected(value),
+            2 => Raced::TimedOut,
+            _ => Raced::Cancelled,
+        });
+        slot.waker.take()
+    });
+    if let Some(w) = waker {
+        w.wake();
+    }
+}
+
+/// Waits for the work with `ticket` to end; lets go of its slot when dropped.
+struct Ended<'a> {
+    slots: &'a Slots,
+    ticket: u32,
+}
+
+impl Future for Ended<'_> {
+    type Output = Raced;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Raced> {
+        let Ok(mut slots) = self.slots.try_borrow_mut() else {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        };
+        match slots.iter_mut().find(|s| s.ticket == self.ticket) {
+            // No slot: it could not be made, so the work's end cannot be heard.
+            None => Poll::Ready(Raced::Cancelled),
+            Some(slot) => match slot.ended.take() {
+                Some(ended) => Poll::Ready(ended),
+                None => {
+                    slot.waker = Some(cx.waker().clone());
+                    Poll::Pending
+                }
+            },
+        }
+    }
+}
+
+impl Drop for Ended<'_> {
+    fn drop(&mut self) {
+        if let Ok(mut slots) = self.slots.try_borrow_mut() {
+            slots.retain(|s| s.ticket != self.ticket);
+        }
+    }
+}
+
+/// A delay as `setTimeout` takes it: at most 2^31-1 ms (about 24 days).
+fn clamp(ms: u64) -> u32 {
+    ms.min(i32::MAX as u64) as u32
 }

@@ -34,6 +34,7 @@ struct Stream {
     get_token: Option<Function>,
     fetch: Option<Function>,
     interrupts: Interrupts,
+    recent: http::Recent,
     subs: RefCell<Vec<Rc<Sub>>>,
     cancelled: Cell<bool>,
     key: RefCell<Option<String>>,
@@ -179,6 +180,7 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
                 get_token: hooks.get_token.clone(),
                 fetch: hooks.fetch.clone(),
                 interrupts: Interrupts::new(),
+                recent: http::Recent::default(),
                 subs: RefCell::new(Vec::new()),
                 cancelled: Cell::new(false),
                 key: RefCell::new(None),
@@ -349,11 +351,7 @@ impl Stream {
             None => Err("no getToken function was given".to_owned()),
             Some(f) => match f.call0(&JsValue::UNDEFINED) {
                 Err(e) => Err(describe(&e)),
-                Ok(p) => match self
-                    .interrupts
-                    .race(&Promise::resolve(&p), Some(timeout))
-                    .await
-                {
+                Ok(p) => match self.interrupts.within(&p, timeout).await {
                     Raced::Resolved(v) => v
                         .as_string()
                         .filter(|t| !t.is_empty())
@@ -373,7 +371,8 @@ impl Stream {
     /// Sends a request the core asked for, with the current token.
     async fn send(&self, req: &Request) -> Sent {
         let token = self.token.borrow().clone();
-        http::send(req, token.as_deref(), self.fetch.as_ref(), &self.interrupts).await
+        let fetch = self.fetch.as_ref();
+        http::send(req, token.as_deref(), fetch, &self.interrupts, &self.recent).await
     }
 
     async fn answer_mfa(&self, answers: JsValue) -> Result<JsValue, JsValue> {

@@ -56,6 +56,26 @@ async fn aborting_cancels_mid_wait_and_mid_request() {
 }
 
 #[wasm_bindgen_test]
+async fn a_hung_body_times_out_and_is_aborted() {
+    scenario("hungBodyTimesOut").await;
+}
+
+#[wasm_bindgen_test]
+async fn cancelling_ends_a_fetch_that_ignores_its_signal() {
+    scenario("cancelIgnoringFetch").await;
+}
+
+#[wasm_bindgen_test]
+async fn odd_fetches_answers_and_tokens_settle_done() {
+    scenario("oddTransports").await;
+}
+
+#[wasm_bindgen_test]
+async fn answering_mfa_ends_a_long_wait() {
+    scenario("mfaWakesTheWait").await;
+}
+
+#[wasm_bindgen_test]
 async fn throwing_callbacks_do_not_stop_the_watch() {
     scenario("throwingCallbacks").await;
 }

@@ -212,6 +212,111 @@ const scenarios = {
     assert(inflight.s.calls[0].init.signal.aborted, "its signal was aborted");
   },
 
+  async hungBodyTimesOut() {
+    // The answer's headers arrive, its body never does: the same request timeout covers both.
+    const signals = [];
+    const hang = (_url, init) => {
+      signals.push(init.signal);
+      return Promise.resolve({ status: 200, ok: true, headers: { get: () => null }, text: () => new Promise(() => {}) });
+    };
+    const t = performance.now();
+    const { w } = watch([hang], { requestTimeoutMs: 50, maxConsecutiveErrors: 1 });
+    const o = await w.done;
+    assert(o.status === "error" && o.error.kind === "network" && o.error.message.includes("50 ms"), "a hung body times out", o);
+    assert(performance.now() - t < 2000, "within the request timeout");
+    assert(signals.length === 1 && signals[0].aborted, "and its request is aborted");
+  },
+
+  async cancelIgnoringFetch() {
+    // A fetch that ignores its signal still ends at once when the watch is cancelled.
+    let init = null;
+    const deaf = (_url, i) => { init = i; return new Promise(() => {}); };
+    const ctl = new AbortController();
+    const { w } = watch([deaf], { signal: ctl.signal });
+    await sleep(20);
+    const t = performance.now();
+    ctl.abort();
+    const o = await w.done;
+    assert(o.status === "cancelled", "cancelled", o);
+    assert(performance.now() - t < 500, "at once, though the fetch never answers");
+    assert(init && init.signal.aborted, "the request's signal was aborted");
+    // A hung body too.
+    let bodyInit = null;
+    const slowBody = (_url, i) => {
+      bodyInit = i;
+      return Promise.resolve({ status: 200, headers: { get: () => null }, text: () => new Promise(() => {}) });
+    };
+    const b = watch([slowBody]);
+    await sleep(20);
+    b.w.cancel();
+    assert((await b.w.done).status === "cancelled", "cancelled while reading the body");
+    assert(bodyInit.signal.aborted, "that request's signal was aborted");
+  },
+
+  async oddTransports() {
+    // Plain look-alike answers, as an instrumented fetch may give: read duck-typed.
+    let n = 0;
+    const light = (status, body, retryAfter = null) => () =>
+      Promise.resolve({ status, ok: status < 300, headers: { get: (h) => (h === "Retry-After" ? retryAfter : null) }, text: () => Promise.resolve(body) });
+    const plain = watch([light(503, "", "1"), light(200, RUNNING), light(200, SUCCESS)]);
+    const o = await plain.w.done;
+    assert(o.status === "success", "look-alike answers work", o);
+    const gap = plain.s.calls[1].at - plain.s.calls[0].at;
+    assert(gap >= 950, "Retry-After read through headers.get", gap);
+    // A fetch that throws synchronously: a network error with its message.
+    const thrower = watch([() => { n++; throw new Error("sync boom"); }], { maxConsecutiveErrors: 2 });
+    const o2 = await thrower.w.done;
+    assert(o2.status === "error" && o2.error.kind === "network" && o2.error.message.includes("sync boom"), "sync throw", o2);
+    assert(n === 2, "retried like any network error", n);
+    // A rejection that is not an Error.
+    const odd = watch([() => Promise.reject("plain string")], { maxConsecutiveErrors: 1 });
+    const o3 = await odd.w.done;
+    assert(o3.status === "error" && o3.error.message.includes("plain string"), "a thrown string is the message", o3);
+    // A body that is not text, a text() that throws or rejects, headers that throw.
+    const weird = watch([
+      () => Promise.resolve({ status: 200, headers: { get: () => null }, text: () => Promise.resolve(42) }),
+      () => Promise.resolve({ status: 200, headers: null, text: () => { throw new Error("no body"); } }),
+      () => Promise.resolve({ status: 200, headers: { get() { throw new Error("bad headers"); } }, text: () => Promise.reject(new Error("body lost")) }),
+      () => Promise.resolve(null),
+    ], { maxConsecutiveErrors: 4 });
+    const o4 = await weird.w.done;
+    assert(o4.status === "error", "odd answers settle done", o4);
+    assert(weird.s.calls.length === 4, "each counted as a failed poll", weird.s.calls.length);
+    // getToken that never answers times out; one that rejects is an error; both settle done.
+    const stuck = watch([[401, ""]], { token: undefined, getToken: () => new Promise(() => {}), requestTimeoutMs: 50 });
+    const o5 = await stuck.w.done;
+    assert(o5.status === "error" && stuck.s.calls.length === 0, "a getToken that never answers settles done", o5);
+    const refused = watch([SUCCESS], { token: undefined, getToken: () => Promise.reject(new Error("no session")) });
+    const o6 = await refused.w.done;
+    assert(o6.status === "error" && o6.error.message.includes("no session"), "getToken's rejection is the message", o6);
+    // Cancelling while getToken is pending.
+    const pending = watch([SUCCESS], { token: undefined, getToken: () => new Promise(() => {}) });
+    await sleep(20);
+    pending.w.cancel();
+    assert((await pending.w.done).status === "cancelled", "cancelled while waiting for a token");
+  },
+
+  async mfaWakesTheWait() {
+    // Answering MFA ends the wait at once, however long the interval.
+    const challenge = job([["verify-credentials", "success", C],
+      ["mfa-challenge", "in-progress", { type: "mfa", method: "token", input: ["Code"], expiryMs: 120000, links: { response: `${JOB}/mfa` } }],
+      ["retrieve-accounts", "pending"]]);
+    let answered = false;
+    const { w, s, seen } = watch([(url, init) => {
+      if (init.method === "POST") { answered = true; return Promise.resolve(new Response("{}", { status: 202 })); }
+      return Promise.resolve(new Response(answered ? SUCCESS : challenge, { status: 200 }));
+    }], { intervalMs: 60000, maxIntervalMs: 60000 });
+    while (seen.mfa.length === 0) await sleep(5);
+    await sleep(20);
+    const polls = s.calls.length;
+    const t = performance.now();
+    await w.answerMfa(["1234"]);
+    const o = await w.done;
+    assert(o.status === "success", "success after the answer", o);
+    assert(performance.now() - t < 1000, "the wait was cut short", performance.now() - t);
+    assert(s.calls.length === polls + 2, "the POST, then one poll", s.calls.length - polls);
+  },
+
   async throwingCallbacks() {
     const { w, seen } = watch([RUNNING, SUCCESS], {
       onStep: () => { throw new Error("partner bug"); },
