@@ -674,6 +674,9 @@ impl Watcher {
         self.unauthorized_in_row = 0;
         // The same bytes as the job we hold are the same job: skip the parse and the link checks.
         if self.held.is_none() && !self.job_body.is_empty() && r.body == self.job_body {
+            if self.still_running(now_ms) {
+                return;
+            }
             if let Some(job) = self.job.clone() {
                 return self.on_job(now_ms, job);
             }
@@ -794,6 +797,31 @@ impl Watcher {
         }
         let wait = after.unwrap_or_else(|| self.backoff.next_wait(&self.cfg.timing));
         self.next_poll_ms = now_ms + wait;
+    }
+
+    /// For an answer identical to the job held: when that job is simply running (no failure,
+    /// not done, no MFA waiting, not in the retry queue), there is nothing to report, only the
+    /// next poll to plan, so this does just that, as `on_job` would, and says so.
+    fn still_running(&mut self, now_ms: u64) -> bool {
+        let Some(job) = self.job.take() else {
+            return false;
+        };
+        let running = !self.long_wait
+            && job.failed_step().is_none()
+            && !job.is_success()
+            && !job
+                .steps
+                .iter()
+                .any(|s| s.status == StepStatus::InProgress && s.mfa.is_some());
+        if running {
+            self.errors_in_row = 0;
+            self.mfa = None;
+            self.pace.observe(now_ms, &job);
+            let due = self.pace.due(&job, self.connector.as_ref());
+            self.next_poll_ms = now_ms + self.backoff.wait_for(&self.cfg.timing, now_ms, due);
+        }
+        self.job = Some(job);
+        running
     }
 
     fn on_job(&mut self, now_ms: u64, mut job: Job) {
