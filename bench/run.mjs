@@ -413,18 +413,23 @@ function machine(browserVersion) {
 
 // ----- main ----------------------------------------------------------------------------------
 
-/** A quick loop over some parts (BENCH_ONLY): the release package only, medians to the console. */
-async function only(parts) {
-  rmSync(join(OUT, "pkg"), { recursive: true, force: true });
-  cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
-  if (parts.has("memory") || parts.has("profile")) builds();
-  const server = await serveStatic({
+/** Serves the bench page, the plain-JS baseline and the three builds of the package. */
+function serveBench() {
+  return serveStatic({
     "/pkg/": join(OUT, "pkg"),
     "/pkg-heap/": join(OUT, "pkg-heap"),
     "/pkg-names/": join(OUT, "pkg-names"),
     "/baseline/": join(BENCH, "baseline"),
     "/": join(BENCH, "page"),
   });
+}
+
+/** A quick loop over some parts (BENCH_ONLY): the release package only, medians to the console. */
+async function only(parts) {
+  rmSync(join(OUT, "pkg"), { recursive: true, force: true });
+  cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
+  if (parts.has("memory") || parts.has("profile")) builds();
+  const server = await serveBench();
   const browser = await launch({ gc: true });
   const us = (x) => `${x.median.toFixed(1)} µs`;
   try {
@@ -466,13 +471,7 @@ async function main() {
   const size = measureSize();
   saveJson("size", size);
 
-  const server = await serveStatic({
-    "/pkg/": join(OUT, "pkg"),
-    "/pkg-heap/": join(OUT, "pkg-heap"),
-    "/pkg-names/": join(OUT, "pkg-names"),
-    "/baseline/": join(BENCH, "baseline"),
-    "/": join(BENCH, "page"),
-  });
+  const server = await serveBench();
   const browser = await launch({ gc: true });
   const env = machine(browser.version());
   try {
