@@ -223,7 +223,7 @@ async function profilePolls(browser, url) {
     totalMs: total / 1000,
     harnessShare: harness / (total + harness),
     byWhere: Object.entries(byWhere).map(([where, us]) => ({ where, share: us / total })).sort((a, b) => b.share - a.share),
-    top: rows.slice(0, 20).map((r) => ({ ...r, share: r.us / total })),
+    top: rows.slice(0, Number(process.env.BENCH_TOP ?? 20)).map((r) => ({ ...r, share: r.us / total })),
   };
 }
 
