@@ -30,18 +30,23 @@ pub fn after(previous: u32, outcome: &Outcome) -> Option<u32> {
     }
 }
 
-/// The run to keep for `connection` (storage key and value): the run after `outcome`, or, with
-/// none yet, the run so far (`previous` already counts the failed jobs an automatic retry follows).
+/// What to store for `connection` (storage key, and the run or `None` to forget it): the run
+/// after `outcome`, or, with none yet, the run so far (`previous` already counts the failed jobs
+/// an automatic retry follows). A run of zero is forgotten rather than stored, and with nothing
+/// known before it there is nothing to do: most watches end well and should not write.
 pub fn record(
     connection: &str,
     previous: Option<u32>,
     outcome: Option<&Outcome>,
-) -> Option<(String, String)> {
+) -> Option<(String, Option<String>)> {
     let run = match outcome {
         Some(o) => after(previous.unwrap_or(0), o)?,
         None => previous?,
     };
-    Some((storage_key(connection), num(run.into())))
+    if run == 0 && previous.is_none() {
+        return None;
+    }
+    Some((storage_key(connection), (run > 0).then(|| num(run.into()))))
 }
 
 /// The run a watch starts from: the one the partner gave, else the one stored for its
@@ -120,10 +125,28 @@ mod tests {
         let su = failed("service-unavailable");
         assert_eq!(
             record("c1", Some(1), Some(&su)),
-            Some(("basiq-jobs:failures:c1".into(), "2".into()))
+            Some(("basiq-jobs:failures:c1".into(), Some("2".into())))
         );
-        assert_eq!(record("c1", None, Some(&su)).map(|r| r.1), Some("1".into()));
-        assert_eq!(record("c1", Some(2), None).map(|r| r.1), Some("2".into()));
+        assert_eq!(
+            record("c1", None, Some(&su)).map(|r| r.1),
+            Some(Some("1".into()))
+        );
+        assert_eq!(
+            record("c1", Some(2), None).map(|r| r.1),
+            Some(Some("2".into()))
+        );
+        let ok = Outcome::Success {
+            job: job(),
+            connection_url: None,
+            accounts_url: None,
+            transactions_url: None,
+        };
+        assert_eq!(
+            record("c1", Some(2), Some(&ok)).map(|r| r.1),
+            Some(None),
+            "forgotten"
+        );
+        assert_eq!(record("c1", None, Some(&ok)), None, "nothing to forget");
         assert_eq!(record("c1", None, None), None);
         let cancelled = Outcome::Cancelled { job: None };
         assert_eq!(record("c1", Some(2), Some(&cancelled)), None);

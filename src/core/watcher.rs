@@ -306,7 +306,7 @@ impl Watcher {
 
     /// The connection's run of `service-unavailable` jobs to keep now, as a storage key and
     /// value: once the watch is over, or while an automatic retry waits.
-    pub fn streak_record(&self) -> Option<(String, String)> {
+    pub fn streak_record(&self) -> Option<(String, Option<String>)> {
         let settled = self.outcome.is_some() || self.retry_at.is_some();
         let connection = self.cfg.connection_id.as_deref().filter(|_| settled)?;
         super::streak::record(connection, self.cfg.attempt, self.outcome.as_ref())

@@ -11,10 +11,14 @@ pub(crate) fn get(key: &str) -> Option<String> {
     storage()?.get_item(key).ok().flatten()
 }
 
-/// Stores `value` under `key`; a full or blocked storage is not an error worth a failed watch.
-pub(crate) fn set(key: &str, value: &str) {
+/// Stores `value` under `key`, or removes `key`; a full or blocked storage is not an error worth
+/// a failed watch.
+pub(crate) fn set(key: &str, value: Option<&str>) {
     if let Some(s) = storage() {
-        let _ = s.set_item(key, value);
+        let _ = match value {
+            Some(v) => s.set_item(key, v),
+            None => s.remove_item(key),
+        };
     }
 }
 

@@ -304,7 +304,7 @@ impl Stream {
             return;
         }
         if let Some((key, run)) = self.with(|w| w.streak_record()).flatten() {
-            storage::set(&key, &run);
+            storage::set(&key, run.as_deref());
         }
     }
 
