@@ -38,10 +38,29 @@ pub(crate) enum Sent {
 
 /// JS copies of the URL and the token sent last, reused while they stay the same: each poll
 /// sends the same ones, and making a JS string from a Rust one costs a `TextDecoder` call.
+/// Likewise the body read last, in both forms: a job polled while it runs mostly answers the
+/// same text again, and copying it into wasm costs a `TextEncoder` call.
 #[derive(Default)]
 pub(crate) struct Recent {
     url: RefCell<Option<(String, JsValue)>>,
     token: RefCell<Option<(String, JsValue)>>,
+    body: RefCell<Option<(JsValue, String)>>,
+}
+
+/// The Rust copy of `body`, a JS string (else empty): the remembered one if it is the same text.
+fn body_text(memo: &RefCell<Option<(JsValue, String)>>, body: JsValue) -> String {
+    let Ok(mut memo) = memo.try_borrow_mut() else {
+        return body.as_string().unwrap_or_default();
+    };
+    match &*memo {
+        // `==` is JS `===`: for strings, the same text, compared without a copy.
+        Some((js, text)) if *js == body => text.clone(),
+        _ => {
+            let text = body.as_string().unwrap_or_default();
+            *memo = Some((body, text.clone()));
+            text
+        }
+    }
 }
 
 /// The JS string for `text`: the remembered one if `text` is unchanged, else a new one, remembered.
@@ -97,7 +116,7 @@ pub(crate) async fn send(
     Sent::Answered(Answer {
         status: status as u16,
         retry_after: answer.get(1).as_string(),
-        body: answer.get(2).as_string().unwrap_or_default(),
+        body: body_text(&recent.body, answer.get(2)),
     })
 }
 
