@@ -33,6 +33,12 @@ pub(crate) fn js_str(s: &'static str) -> JsValue {
     v
 }
 
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/web/lazy.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = lazyJob)]
+    fn lazy_job(target: &Object, text: &str);
+}
+
 /// A plain JS object under construction.
 pub(crate) struct Obj(Object);
 
@@ -80,6 +86,12 @@ impl Obj {
         self.set(key, JsValue::from_bool(value))
     }
 
+    /// Sets `job` to `job`, made into a JS object only when it is first read.
+    pub(crate) fn job(self, job: &Job) -> Self {
+        lazy_job(&self.0, &job_json(job));
+        self
+    }
+
     pub(crate) fn build(self) -> JsValue {
         self.0.into()
     }
@@ -99,19 +111,23 @@ pub(crate) fn str_array(items: &[String]) -> JsValue {
 /// Written as JSON and parsed once by the engine: one string crosses into JS instead of one per
 /// field, which is both less wasm and less time per poll.
 pub(crate) fn job_to_js(job: &Job) -> JsValue {
+    // Our own writer's output always parses; `null` would only mean a bug in it.
+    js_sys::JSON::parse(&job_json(job)).unwrap_or(JsValue::NULL)
+}
+
+/// `JobSnapshot` as JSON text.
+fn job_json(job: &Job) -> String {
     let links = JsonObject::new()
         .string_or_null("self", job.links.self_url.as_deref())
         .opt_string("source", job.links.source.as_deref());
-    let text = JsonObject::new()
+    JsonObject::new()
         .string("id", &job.id)
         .opt_string("jobType", job.job_type.as_deref())
         .opt_string("created", job.created.as_deref())
         .opt_string("updated", job.updated.as_deref())
         .objects("steps", job.steps.iter().map(step_json))
         .object("links", links)
-        .finish();
-    // Our own writer's output always parses; `null` would only mean a bug in it.
-    js_sys::JSON::parse(&text).unwrap_or(JsValue::NULL)
+        .finish()
 }
 
 /// `StepSnapshot`.

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::JsValue;
 
-use super::convert::{advice_to_js, failure_to_js, job_to_js, str_array, Obj};
+use super::convert::{advice_to_js, failure_to_js, str_array, Obj};
 use crate::core::events::{Event, MfaChallenge, Outcome, Progress, RetryEvent, StepEvent};
 
 /// A core event as the JS value its callback receives.
@@ -25,7 +25,7 @@ fn retry_to_js(r: &RetryEvent) -> JsValue {
         .num("attempt", f64::from(r.attempt))
         .num("retryAfterMs", r.retry_after_ms as f64)
         .set("advice", advice_to_js(&r.advice))
-        .set("job", job_to_js(&r.job))
+        .job(&r.job)
         .build()
 }
 
@@ -46,7 +46,7 @@ fn step_event_to_js(e: &StepEvent) -> JsValue {
 /// `Progress`.
 fn progress_to_js(p: &Progress) -> JsValue {
     Obj::new()
-        .set("job", job_to_js(&p.job))
+        .job(&p.job)
         .num("completed", p.completed as f64)
         .num("total", p.total as f64)
         .num("fraction", p.fraction())
@@ -67,8 +67,11 @@ fn mfa_to_js(m: &MfaChallenge) -> JsValue {
 
 /// `JobOutcome`, discriminated by `status`.
 pub(crate) fn outcome_to_js(o: &Outcome) -> JsValue {
-    let job = o.job().map_or(JsValue::NULL, job_to_js);
-    let base = Obj::new().str("status", o.status()).set("job", job);
+    let base = Obj::new().str("status", o.status());
+    let base = match o.job() {
+        Some(job) => base.job(job),
+        None => base.set("job", JsValue::NULL),
+    };
     match o {
         Outcome::Success {
             connection_url,

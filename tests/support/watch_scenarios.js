@@ -112,6 +112,16 @@ const scenarios = {
     const fractions = seen.progress.map((p) => p.fraction);
     assert(JSON.stringify(fractions) === JSON.stringify([0, 1 / 3, 1]), "progress fractions", fractions);
     assert(seen.progress.every((p) => p.total === 3 && p.job.id === "j1"), "progress shape", seen.progress);
+    // `job` behaves as a plain data property, though it is parsed only when read.
+    const p0 = seen.progress[0];
+    assert(p0.job === p0.job && p0.job.steps[0].status === "in-progress", "the same job each read", p0.job);
+    assert(Object.keys(p0).includes("job") && JSON.parse(JSON.stringify(p0)).job.id === "j1", "listed and serialised", Object.keys(p0));
+    assert(structuredClone(p0).job.steps.length === 3 && { ...p0 }.job === p0.job, "cloned and spread", p0);
+    p0.job = "replaced";
+    assert(p0.job === "replaced", "assignable", p0.job);
+    const frozen = Object.freeze(seen.progress[1]);
+    assert(frozen.job.steps[1].status === "in-progress", "readable when frozen before first read", frozen.job);
+    assert(o.job === o.job && Object.keys(o).join() === "status,job,connectionUrl,accountsUrl,transactionsUrl", "outcome fields in order", Object.keys(o));
     const first = s.calls[0];
     assert(first.url === JOB, "polls the job URL", first.url);
     assert(first.init.headers.Authorization === `Bearer ${TOKEN}`, "bearer token sent to the API origin", first.init.headers);
@@ -517,11 +527,12 @@ const scenarios = {
     const given = await refresh([failedOn(1, "service-unavailable")], { previousFailures: 0 });
     assert(given.advice.action === "try-later", "previousFailures wins over storage", given.advice.action);
     const ok = await refresh([SUCCESS]);
-    assert(ok.status === "success" && localStorage.getItem(KEY) === "0", "a success ends the run", localStorage.getItem(KEY));
+    assert(ok.status === "success" && localStorage.getItem(KEY) === null, "a success ends the run and forgets it", localStorage.getItem(KEY));
+    localStorage.setItem(KEY, "2");
     const cancelled = api.refreshConnection("u1", "c7", { token: TOKEN, fetch: () => new Promise(() => {}), apiBase: ORIGIN });
     cancelled.cancel();
     await cancelled.done;
-    assert(localStorage.getItem(KEY) === "0", "a cancelled watch says nothing about the bank");
+    assert(localStorage.getItem(KEY) === "2", "a cancelled watch says nothing about the bank", localStorage.getItem(KEY));
     localStorage.removeItem(KEY);
   },
 };
