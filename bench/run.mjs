@@ -6,7 +6,9 @@
 // Expects the release package in pkg/ (make build) and the release sandbox binary; builds the
 // heap-stats package and a build that keeps function names itself. Environment:
 //   BENCH_QUICK=1   fewer repetitions (a smoke run; figures are noisier)
-//   BENCH_ONLY=polls,profile,concurrent,memory   just those parts, printed to the console; no report
+//   BENCH_ONLY=polls,profile,concurrent,memory,requests   just those parts, printed to the console; no report
+//   BENCH_ROUNDS=N  rounds of the one-poll comparison (9 by default)
+//   BENCH_TOP=N     rows of the profile the quick loop prints (20 by default)
 //   CARGO_TARGET_DIR, SANDBOX_BIN, CHROMIUM   as elsewhere
 
 import { execFileSync } from "node:child_process";
@@ -38,7 +40,7 @@ const CONCURRENT_INTERVAL_MS = 400;
 const SPEED = 10;
 const REPS = {
   initLoads: QUICK ? 5 : 21,
-  pollRounds: QUICK ? 3 : 9,
+  pollRounds: Number(process.env.BENCH_ROUNDS) || (QUICK ? 3 : 9),
   concurrentRuns: QUICK ? 1 : 3,
   memoryRuns: QUICK ? 1 : 3,
   requestRuns: QUICK ? 1 : 3,
@@ -186,10 +188,9 @@ async function profilePolls(browser, url) {
   const { profile } = await cdp.send("Profiler.stop");
   await context.close();
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
-  const self = new Map();
-  const dt = profile.timeDeltas;
-  profile.samples.forEach((id, i) => {
-    const n = byId.get(id);
+  const parent = new Map();
+  for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  const keyOf = (n) => {
     const f = n.callFrame;
     let where;
     if (f.url.startsWith("wasm://") || f.url.endsWith(".wasm")) where = "wasm";
@@ -198,8 +199,18 @@ async function profilePolls(browser, url) {
     else if (!f.url) where = "builtins & GC";
     else where = "other JS";
     const name = (f.functionName || "(anonymous)").replace(/^\$/, "").replace(/\[[0-9a-f]{8,}\]/g, "").replace(/::h[0-9a-f]{16}/g, "");
-    const key = `${where}\u0000${name}`;
+    return `${where}\u0000${name}`;
+  };
+  const self = new Map();
+  // Time with the package's function anywhere on the stack (for BENCH_ONLY=profile only).
+  const inclusive = new Map();
+  const dt = profile.timeDeltas;
+  profile.samples.forEach((id, i) => {
+    const key = keyOf(byId.get(id));
     self.set(key, (self.get(key) ?? 0) + (dt[i] ?? 0));
+    const seen = new Set();
+    for (let at = id; at !== undefined; at = parent.get(at)) seen.add(keyOf(byId.get(at)));
+    for (const k of seen) inclusive.set(k, (inclusive.get(k) ?? 0) + (dt[i] ?? 0));
   });
   // Idle time is not work; the harness (scripting the jobs, counting events) is not the package's.
   const idle = new Set(["(idle)", "(program)"]);
@@ -224,6 +235,11 @@ async function profilePolls(browser, url) {
     harnessShare: harness / (total + harness),
     byWhere: Object.entries(byWhere).map(([where, us]) => ({ where, share: us / total })).sort((a, b) => b.share - a.share),
     top: rows.slice(0, Number(process.env.BENCH_TOP ?? 20)).map((r) => ({ ...r, share: r.us / total })),
+    inclusive: [...inclusive]
+      .filter(([k]) => !k.startsWith("bench harness") && !k.startsWith("builtins"))
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, Number(process.env.BENCH_TOP ?? 20))
+      .map(([k, us]) => ({ where: k.split("\u0000")[0], name: k.split("\u0000")[1], share: us / total })),
   };
 }
 
@@ -442,11 +458,18 @@ async function only(parts) {
       const p = await profilePolls(browser, server.url);
       log(`profile: ${p.byWhere.map((w) => `${w.where} ${(w.share * 100).toFixed(1)} %`).join(", ")}`);
       for (const r of p.top) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.where}  ${r.name}`);
+      log("profile, time with each function on the stack:");
+      for (const r of p.inclusive) console.log(`  ${(r.share * 100).toFixed(1).padStart(5)} %  ${r.where}  ${r.name}`);
     }
     if (parts.has("concurrent")) {
       const c = await measureConcurrent(browser, server.url);
       for (const impl of ["wasm", "js"]) {
         log(`1,000 watches (${impl}): round median ${c[impl].roundMedian.median.toFixed(1)} ms, max ${c[impl].roundMax.median.toFixed(1)} ms, task ${c[impl].taskMsPerRound.median.toFixed(1)} ms/round`);
+      }
+    }
+    if (parts.has("requests")) {
+      for (const s of (await requests(browser)).strategies) {
+        log(`requests (${s.name}): ${s.meanRequests.toFixed(1)} per job, p50 ${(s.p50 / 1000).toFixed(2)} s, p95 ${(s.p95 / 1000).toFixed(2)} s (runs ${(s.perRun.p95.min / 1000).toFixed(2)}–${(s.perRun.p95.max / 1000).toFixed(2)} s)`);
       }
     }
     if (parts.has("memory")) {
