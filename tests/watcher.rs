@@ -129,7 +129,7 @@ fn with_no_estimate_a_running_step_is_polled_at_most_interval_ms_apart() {
     }
     assert_eq!(s.waits.len(), 8);
     assert!(
-        s.waits.iter().all(|w| (600..=1000).contains(w)),
+        s.waits.iter().all(|w| (800..=1000).contains(w)),
         "{:?}",
         s.waits
     );
