@@ -1,8 +1,11 @@
 //! The JS shapes of what a watch reports: step events, progress, MFA challenges and outcomes.
+//!
+//! Fixed values (statuses, kinds) are interned JS strings: a step change would otherwise decode
+//! each one again.
 
 use wasm_bindgen::JsValue;
 
-use super::convert::{advice_to_js, failure_to_js, str_array, Obj};
+use super::convert::{advice_to_js, failure_to_js, js_str, str_array, Obj};
 use crate::core::events::{Event, MfaChallenge, Outcome, Progress, RetryEvent, StepEvent};
 
 /// A core event as the JS value its callback receives.
@@ -14,7 +17,7 @@ pub(crate) fn event_to_js(event: &Event) -> JsValue {
         Event::Retry(r) => retry_to_js(r),
         Event::OutageLifted(l) => Obj::new()
             .str("institutionId", &l.institution_id)
-            .str("status", l.status.as_str())
+            .set("status", js_str(l.status.as_str()))
             .build(),
     }
 }
@@ -35,8 +38,8 @@ fn step_event_to_js(e: &StepEvent) -> JsValue {
         .str("step", &e.step)
         .num("index", e.index as f64)
         .num("total", e.total as f64)
-        .str("status", e.status.as_str())
-        .str("previous", e.previous.as_str())
+        .set("status", js_str(e.status.as_str()))
+        .set("previous", js_str(e.previous.as_str()))
         .opt_str("resultUrl", e.result_url.as_deref())
         .opt("failure", e.failure.as_ref().map(failure_to_js))
         .opt("advice", e.advice.as_ref().map(advice_to_js))
@@ -58,7 +61,7 @@ fn progress_to_js(p: &Progress) -> JsValue {
 fn mfa_to_js(m: &MfaChallenge) -> JsValue {
     Obj::new()
         .str("step", &m.step)
-        .str("method", m.method.as_str())
+        .set("method", js_str(m.method.as_str()))
         .set("prompts", str_array(&m.prompts))
         .opt_str("description", m.description.as_deref())
         .opt_u64("expiresAt", m.expires_at)
@@ -67,7 +70,7 @@ fn mfa_to_js(m: &MfaChallenge) -> JsValue {
 
 /// `JobOutcome`, discriminated by `status`.
 pub(crate) fn outcome_to_js(o: &Outcome) -> JsValue {
-    let base = Obj::new().str("status", o.status());
+    let base = Obj::new().set("status", js_str(o.status()));
     let base = match o.job() {
         Some(job) => base.job(job),
         None => base.set("job", JsValue::NULL),
@@ -95,7 +98,7 @@ pub(crate) fn outcome_to_js(o: &Outcome) -> JsValue {
         Outcome::TimedOut { elapsed_ms, .. } => base.num("elapsedMs", *elapsed_ms as f64),
         Outcome::Error { error, advice, .. } => {
             let err = Obj::new()
-                .str("kind", error.kind.as_str())
+                .set("kind", js_str(error.kind.as_str()))
                 .opt_u64("httpStatus", error.http_status.map(u64::from))
                 .str("message", &error.message)
                 .build();
