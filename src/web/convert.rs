@@ -1,6 +1,6 @@
 //! Conversions between the core's Rust values and plain JS objects, both ways.
 //!
-//! Small objects are built field by field with `Reflect::set`, job snapshots as JSON text parsed
+//! Small objects are built field by field, job snapshots as JSON text parsed
 //! once (no serde: it would cost more than the whole core). Absent optional fields are left out
 //! rather than set to `undefined`.
 
@@ -33,8 +33,9 @@ pub(crate) fn js_str(s: &'static str) -> JsValue {
     v
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/web/lazy.js")]
+#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/web/obj.js")]
 extern "C" {
+    fn put(target: &Object, key: &JsValue, value: &JsValue);
     #[wasm_bindgen(js_name = lazyJob)]
     fn lazy_job(target: &Object, text: &str);
 }
@@ -50,7 +51,7 @@ impl Obj {
     /// Sets `key` to any JS value.
     pub(crate) fn set(self, key: &'static str, value: impl Into<JsValue>) -> Self {
         // Defining a data property on a fresh plain object cannot fail.
-        let _ = Reflect::set(&self.0, &js_str(key), &value.into());
+        put(&self.0, &js_str(key), &value.into());
         self
     }
 

@@ -1,4 +1,12 @@
-// The JS half of `Obj::job` in src/web/convert.rs.
+// The JS half of `Obj` in src/web/convert.rs: building the plain objects a watch reports.
+
+/**
+ * Sets `target[key]`. `Reflect.set` would do, but js-sys imports it as one that may throw, and
+ * its try/catch wrapper is most of the cost of a call made for every field of every event.
+ */
+export function put(target, key, value) {
+  target[key] = value;
+}
 
 /**
  * Gives `target` an enumerable `job` property holding `text` parsed as JSON, parsed when first
