@@ -953,10 +953,13 @@ impl Watcher {
     }
 
     fn decide(&mut self, now_ms: u64, job: Job, changed: bool) {
-        self.job = Some(job.clone());
         let failed = job
             .failed_step()
             .map(|(_, s)| (s.title.clone(), failure_of(s)));
+        // A job that ends is kept as well as reported; a running one is only kept (below).
+        if failed.is_some() || job.is_success() {
+            self.job = Some(job.clone());
+        }
         if let Some((step, failure)) = failed {
             let advice = self.advise(&failure, &step, &job);
             if advice.action == AdviceAction::WaitForAutomaticRetry {
@@ -1003,6 +1006,7 @@ impl Watcher {
         self.pace.observe(now_ms, &job);
         let due = self.pace.due(&job, self.connector.as_ref());
         self.next_poll_ms = now_ms + self.backoff.wait_for(&self.cfg.timing, now_ms, due);
+        self.job = Some(job);
     }
 
     /// Counts the failed job in the connection's run, reports the retry, and sets up its refresh.
