@@ -4,7 +4,7 @@ use crate::prelude::*;
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{field, opt_string};
+use super::convert::{field, opt_string, Fields};
 use super::options;
 use super::watch::{fail, start_with, JobWatch};
 use crate::core::advice::Operation;
@@ -97,11 +97,13 @@ fn credentials_from(v: &JsValue) -> Result<Credentials, String> {
         Some(inst) => opt_string(&inst, "id", "credentials.institution")?,
         None => opt_string(v, "institutionId", "credentials")?,
     };
-    Ok(Credentials {
-        login_id: opt_string(v, "loginId", "credentials")?,
-        password: opt_string(v, "password", "credentials")?,
-        security_code: opt_string(v, "securityCode", "credentials")?,
-        secondary_login_id: opt_string(v, "secondaryLoginId", "credentials")?,
+    let mut f = Fields::new(v, "credentials");
+    let creds = Credentials {
+        login_id: f.string("loginId"),
+        password: f.string("password"),
+        security_code: f.string("securityCode"),
+        secondary_login_id: f.string("secondaryLoginId"),
         institution_id,
-    })
+    };
+    f.done(creds)
 }
