@@ -65,8 +65,8 @@ pub fn load(text: &str) -> Result<Saved, &'static str> {
     read(&o).ok_or(NOT_SAVED)
 }
 
-/// The fields of a saved form, all checked before any is copied: a refusal then has nothing to
-/// free, where `?` after each copy made every later field free all the earlier ones.
+/// The fields of a saved form, checked before they are copied (the steps last): a refusal then
+/// has little to free, where `?` after each copy made every later field free the earlier ones.
 fn read(o: &Object) -> Option<Saved> {
     let opt = |k: &str| match o.get(k) {
         None | Some(Value::Null) => Some(None),
@@ -84,6 +84,7 @@ fn read(o: &Object) -> Option<Saved> {
     let Some(Value::Bool(long_wait)) = o.get("long_wait") else {
         return None;
     };
+    let mfa_reported = opt("mfa_reported")?;
     let Some(Value::Array(list)) = o.get("steps") else {
         return None;
     };
@@ -92,9 +93,9 @@ fn read(o: &Object) -> Option<Saved> {
         let Value::Object(s) = v else {
             return None;
         };
-        steps.push((str_of(s, "title")?, str_of(s, "status")?));
+        let (title, status) = (str_of(s, "title")?, str_of(s, "status")?);
+        steps.push((String::from(title), String::from(status)));
     }
-    let mfa_reported = opt("mfa_reported")?;
     Some(Saved {
         job_url: job_url.into(),
         api_origin: api_origin.into(),
@@ -104,10 +105,7 @@ fn read(o: &Object) -> Option<Saved> {
         attempt,
         started_ms,
         long_wait: *long_wait,
-        steps: steps
-            .into_iter()
-            .map(|(t, s)| (String::from(t), String::from(s)))
-            .collect(),
+        steps,
         mfa_reported: mfa_reported.map(String::from),
     })
 }
