@@ -254,17 +254,22 @@ pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
         None | Some(Value::Null) => return Err(ParseError::Missing("steps".into())),
         Some(_) => return Err(wrong(None, "steps", "an array")),
     };
+    let mut f = Strings {
+        at: None,
+        err: None,
+    };
     let (self_url, source) = match obj.get("links") {
         Some(Value::Object(l)) => (
-            string_at(l, "self", None, "links.self")?,
-            string_at(l, "source", None, "links.source")?,
+            f.get(l, "self", "links.self"),
+            f.get(l, "source", "links.source"),
         ),
         None | Some(Value::Null) => (None, None),
         Some(_) => return Err(wrong(None, "links", "an object")),
     };
-    let job_type = string_at(obj, "jobType", None, "jobType")?;
-    let created = string_at(obj, "created", None, "created")?;
-    let updated = string_at(obj, "updated", None, "updated")?;
+    let job_type = f.get(obj, "jobType", "jobType");
+    let created = f.get(obj, "created", "created");
+    let updated = f.get(obj, "updated", "updated");
+    f.done(())?;
     Ok(Job {
         id: id.into(),
         job_type: owned(job_type),
@@ -308,36 +313,37 @@ fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
         None | Some(Value::Null) => StepStatus::Unknown,
         Some(_) => return Err(wrong(at, ".status", "a string")),
     };
+    let mut f = Strings { at, err: None };
     let mut result_url = None;
     let mut failure = None;
     let mut mfa = None;
     match obj.get("result") {
         None | Some(Value::Null) => {}
         Some(Value::Object(r)) => match str_of(r, "type") {
-            Some("link") => result_url = string_at(r, "url", at, ".result.url")?,
-            Some("mfa") => mfa = Some(read_mfa(r, at)?),
+            Some("link") => result_url = f.get(r, "url", ".result.url"),
+            Some("mfa") => mfa = Some(read_mfa(r, &mut f)),
             // Published failures carry no `type`; the schema says `error`. Both mean a failure.
             Some("error") | None => {
-                if let Some(code) = string_at(r, "code", at, ".result.code")? {
-                    let detail = match string_at(r, "detail", at, ".result.detail")? {
+                if let Some(code) = f.get(r, "code", ".result.code") {
+                    let detail = match f.get(r, "detail", ".result.detail") {
                         Some(d) => Some(d),
-                        None => string_at(r, "details", at, ".result.details")?,
+                        None => f.get(r, "details", ".result.details"),
                     };
-                    let title = string_at(r, "title", at, ".result.title")?;
+                    let title = f.get(r, "title", ".result.title");
                     failure = Some(Failure {
                         code: code.into(),
                         title: owned(title),
                         detail: owned(detail),
                     });
                 } else {
-                    result_url = string_at(r, "url", at, ".result.url")?;
+                    result_url = f.get(r, "url", ".result.url");
                 }
             }
             Some(_) => {}
         },
         Some(_) => return Err(wrong(at, ".result", "an object or null")),
     }
-    Ok(Step {
+    f.done(Step {
         title: title.into(),
         status,
         result_url: owned(result_url),
@@ -346,7 +352,7 @@ fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
     })
 }
 
-fn read_mfa(r: &Object, at: Option<usize>) -> Result<MfaRequest, ParseError> {
+fn read_mfa(r: &Object, f: &mut Strings) -> MfaRequest {
     let method = match str_of(r, "method") {
         Some("security-questions") => MfaMethod::SecurityQuestions,
         _ => MfaMethod::Token,
@@ -356,10 +362,10 @@ fn read_mfa(r: &Object, at: Option<usize>) -> Result<MfaRequest, ParseError> {
         _ => None,
     };
     let response_url = match r.get("links") {
-        Some(Value::Object(l)) => string_at(l, "response", at, ".result.links.response")?,
+        Some(Value::Object(l)) => f.get(l, "response", ".result.links.response"),
         _ => None,
     };
-    let description = string_at(r, "description", at, ".result.description")?;
+    let description = f.get(r, "description", ".result.description");
     let prompts = match r.get("input") {
         Some(Value::Array(a)) => a
             .iter()
@@ -371,27 +377,44 @@ fn read_mfa(r: &Object, at: Option<usize>) -> Result<MfaRequest, ParseError> {
         Some(Value::String(s)) => vec![String::from(&**s)],
         _ => Vec::new(),
     };
-    Ok(MfaRequest {
+    MfaRequest {
         method,
         description: owned(description),
         prompts,
         expiry_ms,
         response_url: owned(response_url),
-    })
+    }
 }
 
-/// A string field; `null` and absence are both `None`, any other type is an error naming the
-/// field `path` (inside `steps[step]` when `step` is given).
-fn string_at<'v>(
-    obj: &'v Object,
-    key: &str,
-    step: Option<usize>,
-    path: &'static str,
-) -> Result<Option<&'v str>, ParseError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(Some(s)),
-        None | Some(Value::Null) => Ok(None),
-        Some(_) => Err(wrong(step, path, "a string")),
+/// Reads string fields, keeping the first refusal instead of returning at each field.
+struct Strings {
+    /// The step the fields are in, if any.
+    at: Option<usize>,
+    err: Option<ParseError>,
+}
+
+impl Strings {
+    /// A string field; `null` and absence are both `None`. Any other type is refused, naming the
+    /// field `path` (inside `steps[at]` for a step's fields).
+    fn get<'v>(&mut self, obj: &'v Object, key: &str, path: &'static str) -> Option<&'v str> {
+        match obj.get(key) {
+            Some(Value::String(s)) => Some(s),
+            None | Some(Value::Null) => None,
+            Some(_) => {
+                if self.err.is_none() {
+                    self.err = Some(wrong(self.at, path, "a string"));
+                }
+                None
+            }
+        }
+    }
+
+    /// `value`, unless a field was refused.
+    fn done<T>(self, value: T) -> Result<T, ParseError> {
+        match self.err {
+            None => Ok(value),
+            Some(e) => Err(e),
+        }
     }
 }
 
