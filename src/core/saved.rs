@@ -32,17 +32,15 @@ pub fn save(s: Saved) -> String {
             .string("title", title)
             .string("status", status)
     });
-    let mut o = JsonObject::new()
+    JsonObject::new()
         .number("v", VERSION.into())
         .string("job_url", &s.job_url)
         .string("api_origin", &s.api_origin)
         .string("operation", &s.operation)
         .opt_string("connection_id", s.connection_id.as_deref())
-        .opt_string("institution_id", s.institution_id.as_deref());
-    if let Some(a) = s.attempt {
-        o = o.number("attempt", a.into());
-    }
-    o.number("started_ms", s.started_ms)
+        .opt_string("institution_id", s.institution_id.as_deref())
+        .opt_number("attempt", s.attempt.map(u64::from))
+        .number("started_ms", s.started_ms)
         .bool("long_wait", s.long_wait)
         .objects("steps", steps)
         .opt_string("mfa_reported", s.mfa_reported.as_deref())
