@@ -227,6 +227,9 @@ pub fn parse_job(text: &str) -> Result<Job, ParseError> {
 }
 
 /// Reads a job from a parsed JSON value.
+///
+/// Fields are checked as borrowed text and copied once all of their object has passed: a refusal
+/// then frees little, where a `?` after each copy made every later field free the earlier ones.
 pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
     let Value::Object(obj) = value else {
         return Err(ParseError::NotAJob);
@@ -234,32 +237,49 @@ pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
     if let Some(code) = api_error_code(obj) {
         return Err(ParseError::ApiError { code });
     }
-    let id = match obj.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => String::from(&**s),
-        Some(Value::Number(n)) => String::from(*n),
+    let id: &str = match obj.get("id") {
+        Some(Value::String(s)) if !s.is_empty() => s,
+        Some(Value::Number(n)) => n,
         None | Some(Value::Null) => return Err(ParseError::Missing("id".into())),
-        Some(_) => return Err(wrong("id", "a string")),
+        Some(_) => return Err(wrong(None, "id", "a string")),
     };
     let steps = match obj.get("steps") {
-        Some(Value::Array(a)) => parse_steps(a)?,
+        Some(Value::Array(a)) => {
+            let mut steps = Vec::with_capacity(a.len());
+            for (i, v) in a.iter().enumerate() {
+                steps.push(parse_step(i, v)?);
+            }
+            steps
+        }
         None | Some(Value::Null) => return Err(ParseError::Missing("steps".into())),
-        Some(_) => return Err(wrong("steps", "an array")),
+        Some(_) => return Err(wrong(None, "steps", "an array")),
     };
-    let links = match obj.get("links") {
-        Some(Value::Object(l)) => JobLinks {
-            self_url: opt_str(l, "self", "links.self")?,
-            source: opt_str(l, "source", "links.source")?,
-        },
-        None | Some(Value::Null) => JobLinks::default(),
-        Some(_) => return Err(wrong("links", "an object")),
+    let mut f = Strings {
+        at: None,
+        err: None,
     };
+    let (self_url, source) = match obj.get("links") {
+        Some(Value::Object(l)) => (
+            f.get(l, "self", "links.self"),
+            f.get(l, "source", "links.source"),
+        ),
+        None | Some(Value::Null) => (None, None),
+        Some(_) => return Err(wrong(None, "links", "an object")),
+    };
+    let job_type = f.get(obj, "jobType", "jobType");
+    let created = f.get(obj, "created", "created");
+    let updated = f.get(obj, "updated", "updated");
+    f.done(())?;
     Ok(Job {
-        id,
-        job_type: opt_str(obj, "jobType", "jobType")?,
-        created: opt_str(obj, "created", "created")?,
-        updated: opt_str(obj, "updated", "updated")?,
+        id: id.into(),
+        job_type: owned(job_type),
+        created: owned(created),
+        updated: owned(updated),
         steps,
-        links,
+        links: JobLinks {
+            self_url: owned(self_url),
+            source: owned(source),
+        },
     })
 }
 
@@ -278,78 +298,74 @@ pub fn api_error_code(obj: &Object) -> Option<String> {
     })
 }
 
-fn parse_steps(arr: &[Value]) -> Result<Vec<Step>, ParseError> {
-    arr.iter()
-        .enumerate()
-        .map(|(i, v)| parse_step(i, v))
-        .collect()
-}
-
 fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
-    let at = |f: &str| cat!("steps[", num(i as u64), "]", f);
+    let at = Some(i);
     let Value::Object(obj) = v else {
-        return Err(ParseError::WrongType {
-            field: at(""),
-            expected: "an object",
-        });
+        return Err(wrong(at, "", "an object"));
     };
-    let title = match obj.get("title") {
-        Some(Value::String(s)) => String::from(&**s),
-        None | Some(Value::Null) => return Err(ParseError::Missing(at(".title"))),
-        Some(_) => return Err(wrong(&at(".title"), "a string")),
+    let title: &str = match obj.get("title") {
+        Some(Value::String(s)) => s,
+        None | Some(Value::Null) => return Err(ParseError::Missing(place(at, ".title"))),
+        Some(_) => return Err(wrong(at, ".title", "a string")),
     };
     let status = match obj.get("status") {
         Some(Value::String(s)) => StepStatus::from_wire(s),
         None | Some(Value::Null) => StepStatus::Unknown,
-        Some(_) => return Err(wrong(&at(".status"), "a string")),
+        Some(_) => return Err(wrong(at, ".status", "a string")),
     };
-    let mut step = Step {
-        title,
-        status,
-        result_url: None,
-        failure: None,
-        mfa: None,
-    };
+    let mut f = Strings { at, err: None };
+    let mut result_url = None;
+    let mut failure = None;
+    let mut mfa = None;
     match obj.get("result") {
         None | Some(Value::Null) => {}
-        Some(Value::Object(r)) => read_result(&mut step, r, &at(".result"))?,
-        Some(_) => return Err(wrong(&at(".result"), "an object or null")),
-    }
-    Ok(step)
-}
-
-fn read_result(step: &mut Step, r: &Object, at: &str) -> Result<(), ParseError> {
-    let kind = str_of(r, "type");
-    let field = |f: &str| cat!(at, ".", f);
-    match kind {
-        Some("link") => step.result_url = opt_str(r, "url", &field("url"))?,
-        Some("mfa") => step.mfa = Some(read_mfa(r, at)?),
-        // Published failures carry no `type`; the schema says `error`. Both mean a failure.
-        Some("error") | None => {
-            if let Some(code) = opt_str(r, "code", &field("code"))? {
-                let detail = match opt_str(r, "detail", &field("detail"))? {
-                    Some(d) => Some(d),
-                    None => opt_str(r, "details", &field("details"))?,
-                };
-                step.failure = Some(Failure {
-                    code,
-                    title: opt_str(r, "title", &field("title"))?,
-                    detail,
-                });
-            } else if let Some(url) = opt_str(r, "url", &field("url"))? {
-                step.result_url = Some(url);
+        Some(Value::Object(r)) => match str_of(r, "type") {
+            Some("link") => result_url = f.get(r, "url", ".result.url"),
+            Some("mfa") => mfa = Some(read_mfa(r, &mut f)),
+            // Published failures carry no `type`; the schema says `error`. Both mean a failure.
+            Some("error") | None => {
+                if let Some(code) = f.get(r, "code", ".result.code") {
+                    let detail = match f.get(r, "detail", ".result.detail") {
+                        Some(d) => Some(d),
+                        None => f.get(r, "details", ".result.details"),
+                    };
+                    let title = f.get(r, "title", ".result.title");
+                    failure = Some(Failure {
+                        code: code.into(),
+                        title: owned(title),
+                        detail: owned(detail),
+                    });
+                } else {
+                    result_url = f.get(r, "url", ".result.url");
+                }
             }
-        }
-        Some(_) => {}
+            Some(_) => {}
+        },
+        Some(_) => return Err(wrong(at, ".result", "an object or null")),
     }
-    Ok(())
+    f.done(Step {
+        title: title.into(),
+        status,
+        result_url: owned(result_url),
+        failure,
+        mfa,
+    })
 }
 
-fn read_mfa(r: &Object, at: &str) -> Result<MfaRequest, ParseError> {
+fn read_mfa(r: &Object, f: &mut Strings) -> MfaRequest {
     let method = match str_of(r, "method") {
         Some("security-questions") => MfaMethod::SecurityQuestions,
         _ => MfaMethod::Token,
     };
+    let expiry_ms = match r.get("expiryMs") {
+        Some(Value::Number(n)) => whole_number(n),
+        _ => None,
+    };
+    let response_url = match r.get("links") {
+        Some(Value::Object(l)) => f.get(l, "response", ".result.links.response"),
+        _ => None,
+    };
+    let description = f.get(r, "description", ".result.description");
     let prompts = match r.get("input") {
         Some(Value::Array(a)) => a
             .iter()
@@ -361,29 +377,44 @@ fn read_mfa(r: &Object, at: &str) -> Result<MfaRequest, ParseError> {
         Some(Value::String(s)) => vec![String::from(&**s)],
         _ => Vec::new(),
     };
-    let expiry_ms = match r.get("expiryMs") {
-        Some(Value::Number(n)) => whole_number(n),
-        _ => None,
-    };
-    let response_url = match r.get("links") {
-        Some(Value::Object(l)) => opt_str(l, "response", &cat!(at, ".links.response"))?,
-        _ => None,
-    };
-    Ok(MfaRequest {
+    MfaRequest {
         method,
-        description: opt_str(r, "description", &cat!(at, ".description"))?,
+        description: owned(description),
         prompts,
         expiry_ms,
-        response_url,
-    })
+        response_url: owned(response_url),
+    }
 }
 
-/// A string field; `null` and absence are both `None`, any other type is an error.
-pub fn opt_str(obj: &Object, key: &str, field: &str) -> Result<Option<String>, ParseError> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Ok(Some(String::from(&**s))),
-        None | Some(Value::Null) => Ok(None),
-        Some(_) => Err(wrong(field, "a string")),
+/// Reads string fields, keeping the first refusal instead of returning at each field.
+struct Strings {
+    /// The step the fields are in, if any.
+    at: Option<usize>,
+    err: Option<ParseError>,
+}
+
+impl Strings {
+    /// A string field; `null` and absence are both `None`. Any other type is refused, naming the
+    /// field `path` (inside `steps[at]` for a step's fields).
+    fn get<'v>(&mut self, obj: &'v Object, key: &str, path: &'static str) -> Option<&'v str> {
+        match obj.get(key) {
+            Some(Value::String(s)) => Some(s),
+            None | Some(Value::Null) => None,
+            Some(_) => {
+                if self.err.is_none() {
+                    self.err = Some(wrong(self.at, path, "a string"));
+                }
+                None
+            }
+        }
+    }
+
+    /// `value`, unless a field was refused.
+    fn done<T>(self, value: T) -> Result<T, ParseError> {
+        match self.err {
+            None => Ok(value),
+            Some(e) => Err(e),
+        }
     }
 }
 
@@ -395,9 +426,21 @@ pub fn str_of<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
     }
 }
 
-fn wrong(field: &str, expected: &'static str) -> ParseError {
+fn owned(s: Option<&str>) -> Option<String> {
+    s.map(String::from)
+}
+
+/// A field's name for messages: `path`, inside `steps[step]` when `step` is given.
+fn place(step: Option<usize>, path: &str) -> String {
+    match step {
+        Some(i) => cat!("steps[", num(i as u64), "]", path),
+        None => path.to_owned(),
+    }
+}
+
+fn wrong(step: Option<usize>, path: &str, expected: &'static str) -> ParseError {
     ParseError::WrongType {
-        field: field.to_owned(),
+        field: place(step, path),
         expected,
     }
 }

@@ -106,11 +106,7 @@ impl Catalogue {
     /// The text for `key`, placeholders filled from `vars`; an unknown key gives the generic text.
     pub fn text(&self, key: &str, vars: &[(&str, &str)]) -> String {
         let raw = self
-            .overrides
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-            .or_else(|| bundled(key))
+            .lookup(key)
             .or_else(|| {
                 bundled(if key.ends_with(".title") {
                     "unknown.title"
@@ -126,23 +122,28 @@ impl Catalogue {
     pub fn message(&self, base: &str, vars: &[(&str, &str)]) -> String {
         let no_reference = vars.iter().any(|(k, v)| *k == "reference" && v.is_empty());
         let variant = cat!(base, ".no-reference.message");
-        let has_variant =
-            self.overrides.iter().any(|(k, _)| *k == variant) || bundled(&variant).is_some();
-        if no_reference && has_variant {
-            self.text(&variant, vars)
+        let key = if no_reference && self.lookup(&variant).is_some() {
+            variant
         } else {
-            self.text(&cat!(base, ".message"), vars)
-        }
+            cat!(base, ".message")
+        };
+        self.text(&key, vars)
     }
 
     /// The end-user label of a step title.
     pub fn step_label(&self, title: &str) -> String {
         let key = cat!("step.", title);
-        if self.overrides.iter().any(|(k, _)| *k == key) || bundled(&key).is_some() {
-            self.text(&key, &[])
-        } else {
-            self.text("step.other", &[])
-        }
+        let known = self.lookup(&key).is_some();
+        self.text(if known { &key } else { "step.other" }, &[])
+    }
+
+    /// The override or bundled text for `key`, as written.
+    fn lookup(&self, key: &str) -> Option<&str> {
+        self.overrides
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+            .or_else(|| bundled(key))
     }
 }
 

@@ -32,17 +32,15 @@ pub fn save(s: Saved) -> String {
             .string("title", title)
             .string("status", status)
     });
-    let mut o = JsonObject::new()
+    JsonObject::new()
         .number("v", VERSION.into())
         .string("job_url", &s.job_url)
         .string("api_origin", &s.api_origin)
         .string("operation", &s.operation)
         .opt_string("connection_id", s.connection_id.as_deref())
-        .opt_string("institution_id", s.institution_id.as_deref());
-    if let Some(a) = s.attempt {
-        o = o.number("attempt", a.into());
-    }
-    o.number("started_ms", s.started_ms)
+        .opt_string("institution_id", s.institution_id.as_deref())
+        .opt_number("attempt", s.attempt.map(u64::from))
+        .number("started_ms", s.started_ms)
         .bool("long_wait", s.long_wait)
         .objects("steps", steps)
         .opt_string("mfa_reported", s.mfa_reported.as_deref())
@@ -62,47 +60,51 @@ pub fn load(text: &str) -> Result<Saved, &'static str> {
             NOT_SAVED
         });
     }
-    let text = |k: &str| str_of(&o, k).map(String::from).ok_or(NOT_SAVED);
+    read(&o).ok_or(NOT_SAVED)
+}
+
+/// The fields of a saved form, checked before they are copied (the steps last): a refusal then
+/// has little to free, where `?` after each copy made every later field free the earlier ones.
+fn read(o: &Object) -> Option<Saved> {
     let opt = |k: &str| match o.get(k) {
-        None | Some(Value::Null) => Ok(None),
-        Some(Value::String(s)) => Ok(Some(String::from(&**s))),
-        Some(_) => Err(NOT_SAVED),
+        None | Some(Value::Null) => Some(None),
+        Some(Value::String(s)) => Some(Some(&**s)),
+        Some(_) => None,
     };
-    let steps = match o.get("steps") {
-        Some(Value::Array(list)) => list
-            .iter()
-            .map(|v| match v {
-                Value::Object(s) => match (str_of(s, "title"), str_of(s, "status")) {
-                    (Some(t), Some(st)) => Ok((String::from(t), String::from(st))),
-                    _ => Err(NOT_SAVED),
-                },
-                _ => Err(NOT_SAVED),
-            })
-            .collect::<Result<_, _>>()?,
-        _ => return Err(NOT_SAVED),
-    };
+    let (job_url, api_origin) = (str_of(o, "job_url")?, str_of(o, "api_origin")?);
+    let operation = str_of(o, "operation")?;
+    let (connection_id, institution_id) = (opt("connection_id")?, opt("institution_id")?);
     let attempt = match o.get("attempt") {
         None | Some(Value::Null) => None,
-        Some(_) => Some(
-            number(&o, "attempt")
-                .and_then(|a| u32::try_from(a).ok())
-                .ok_or(NOT_SAVED)?,
-        ),
+        Some(_) => Some(u32::try_from(number(o, "attempt")?).ok()?),
     };
-    Ok(Saved {
-        job_url: text("job_url")?,
-        api_origin: text("api_origin")?,
-        operation: text("operation")?,
-        connection_id: opt("connection_id")?,
-        institution_id: opt("institution_id")?,
+    let started_ms = number(o, "started_ms")?;
+    let Some(Value::Bool(long_wait)) = o.get("long_wait") else {
+        return None;
+    };
+    let mfa_reported = opt("mfa_reported")?;
+    let Some(Value::Array(list)) = o.get("steps") else {
+        return None;
+    };
+    let mut steps = Vec::with_capacity(list.len());
+    for v in list {
+        let Value::Object(s) = v else {
+            return None;
+        };
+        let (title, status) = (str_of(s, "title")?, str_of(s, "status")?);
+        steps.push((String::from(title), String::from(status)));
+    }
+    Some(Saved {
+        job_url: job_url.into(),
+        api_origin: api_origin.into(),
+        operation: operation.into(),
+        connection_id: connection_id.map(String::from),
+        institution_id: institution_id.map(String::from),
         attempt,
-        started_ms: number(&o, "started_ms").ok_or(NOT_SAVED)?,
-        long_wait: match o.get("long_wait") {
-            Some(Value::Bool(b)) => *b,
-            _ => return Err(NOT_SAVED),
-        },
+        started_ms,
+        long_wait: *long_wait,
         steps,
-        mfa_reported: opt("mfa_reported")?,
+        mfa_reported: mfa_reported.map(String::from),
     })
 }
 

@@ -10,7 +10,7 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
 use super::page::PageLocal;
-use crate::core::advice::FailureAdvice;
+use crate::core::advice::{FailureAdvice, Operation};
 use crate::core::job::{Failure, Job, MfaRequest, Step};
 use crate::core::json_out::JsonObject;
 use crate::core::messages::Catalogue;
@@ -197,19 +197,108 @@ pub(crate) fn field(obj: &JsValue, key: &'static str) -> Option<JsValue> {
         .filter(|v| !v.is_undefined() && !v.is_null())
 }
 
+/// Reads the fields of one JS object, keeping the first problem and reading nothing after it.
+///
+/// Every read returns a plain value (absent on a problem) instead of a `Result`: with `?` after
+/// each field, every field read so far needs its own drop on the error path, which cost kilobytes.
+pub(crate) struct Fields<'a> {
+    obj: &'a JsValue,
+    /// How messages name the object: `"options"`, `"context"`…
+    pub(crate) what: &'a str,
+    err: Option<String>,
+}
+
+impl<'a> Fields<'a> {
+    pub(crate) fn new(obj: &'a JsValue, what: &'a str) -> Self {
+        Self {
+            obj,
+            what,
+            err: None,
+        }
+    }
+
+    /// `obj[key]` when present and `ok` accepts it; a present value it refuses is the problem
+    /// "`what`.`key``must`".
+    #[inline(never)]
+    pub(crate) fn get(
+        &mut self,
+        key: &'static str,
+        ok: fn(&JsValue) -> bool,
+        must: &'static str,
+    ) -> Option<JsValue> {
+        if self.err.is_some() {
+            return None;
+        }
+        let v = field(self.obj, key)?;
+        if ok(&v) {
+            return Some(v);
+        }
+        self.fail(cat!(self.what, ".", key, must));
+        None
+    }
+
+    /// An optional string field.
+    pub(crate) fn string(&mut self, key: &'static str) -> Option<String> {
+        self.get(key, |v| v.as_string().is_some(), " must be a string")?
+            .as_string()
+    }
+
+    /// An optional function field.
+    pub(crate) fn function(&mut self, key: &'static str) -> Option<js_sys::Function> {
+        self.get(key, JsValue::is_function, " must be a function")
+            .map(JsCast::unchecked_into)
+    }
+
+    /// An optional boolean field.
+    pub(crate) fn flag(&mut self, key: &'static str) -> Option<bool> {
+        self.get(key, |v| v.as_bool().is_some(), " must be a boolean")?
+            .as_bool()
+    }
+
+    /// `operation` (`"create"`, `"refresh"` or `"update"`), `default` when absent.
+    pub(crate) fn operation(&mut self, default: Operation) -> Operation {
+        let s = self.string("operation");
+        match s.as_deref().map(Operation::from_str_opt) {
+            None => default,
+            Some(Some(op)) => op,
+            Some(None) => {
+                let msg = cat!(
+                    self.what,
+                    ".operation must be \"create\", \"refresh\" or \"update\", not \"",
+                    s.unwrap_or_default(),
+                    "\""
+                );
+                self.fail(msg);
+                default
+            }
+        }
+    }
+
+    /// Records `message` as the problem, unless there already is one.
+    pub(crate) fn fail(&mut self, message: String) {
+        if self.err.is_none() {
+            self.err = Some(message);
+        }
+    }
+
+    /// `value`, or the first problem met while reading it.
+    pub(crate) fn done<T>(self, value: T) -> Result<T, String> {
+        match self.err {
+            None => Ok(value),
+            Some(e) => Err(e),
+        }
+    }
+}
+
 /// Reads an optional string field; any other type is an error naming `what`.
 pub(crate) fn opt_string(
     obj: &JsValue,
     key: &'static str,
     what: &str,
 ) -> Result<Option<String>, String> {
-    match field(obj, key) {
-        None => Ok(None),
-        Some(v) => v
-            .as_string()
-            .map(Some)
-            .ok_or_else(|| cat!(what, ".", key, " must be a string")),
-    }
+    let mut f = Fields::new(obj, what);
+    let v = f.string(key);
+    f.done(v)
 }
 
 /// True for a JS value usable as an options object (an object, not an array or a function).
@@ -218,13 +307,10 @@ pub(crate) fn is_plain_object(v: &JsValue) -> bool {
 }
 
 /// A message catalogue from `{ locale?, messages? }`; non-string message values are ignored.
-pub(crate) fn catalogue_from_js(options: &JsValue, what: &str) -> Result<Catalogue, String> {
-    let locale = opt_string(options, "locale", what)?;
+pub(crate) fn catalogue_from(f: &mut Fields) -> Catalogue {
+    let locale = f.string("locale");
     let mut overrides = Vec::new();
-    if let Some(messages) = field(options, "messages") {
-        if !is_plain_object(&messages) {
-            return Err(cat!(what, ".messages must be an object of strings"));
-        }
+    if let Some(messages) = f.get("messages", is_plain_object, " must be an object of strings") {
         // Not `dyn_into`: `Object.create(null)` objects are not `instanceof Object`.
         let obj: Object = messages.unchecked_into();
         for entry in Object::entries(&obj).iter() {
@@ -234,5 +320,5 @@ pub(crate) fn catalogue_from_js(options: &JsValue, what: &str) -> Result<Catalog
             }
         }
     }
-    Ok(Catalogue::new(locale.as_deref(), overrides))
+    Catalogue::new(locale.as_deref(), overrides)
 }

@@ -5,7 +5,7 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 use super::convert::{
-    advice_to_js, catalogue_from_js, field, is_plain_object, job_to_js, opt_string, type_error,
+    advice_to_js, catalogue_from, is_plain_object, job_to_js, type_error, Fields,
 };
 use crate::core::advice::{self, ConnectorStatus, FailureContext, Operation};
 use crate::core::job::{self, Failure, ParseError};
@@ -66,8 +66,10 @@ pub fn describe_failure(
     let (ctx, catalogue) = if context.is_undefined() || context.is_null() {
         (FailureContext::default(), Catalogue::new(None, Vec::new()))
     } else if is_plain_object(&context) {
-        let ctx = context_from_js(&context).map_err(fail)?;
-        (ctx, catalogue_from_js(&context, "context").map_err(fail)?)
+        let mut f = Fields::new(&context, "context");
+        let ctx = context_from(&mut f);
+        let catalogue = catalogue_from(&mut f);
+        f.done((ctx, catalogue)).map_err(fail)?
     } else {
         return Err(fail("context must be an object".into()));
     };
@@ -92,7 +94,9 @@ pub fn step_label(
     let catalogue = if options.is_undefined() || options.is_null() {
         Catalogue::new(None, Vec::new())
     } else if is_plain_object(&options) {
-        catalogue_from_js(&options, "options").map_err(|m| fail(&m))?
+        let mut f = Fields::new(&options, "options");
+        let catalogue = catalogue_from(&mut f);
+        f.done(catalogue).map_err(|m| fail(&m))?
     } else {
         return Err(fail("options must be an object"));
     };
@@ -103,43 +107,37 @@ fn failure_from_js(v: &JsValue) -> Result<Failure, String> {
     if !is_plain_object(v) {
         return Err("failure must be an object like { code, title?, detail? }".into());
     }
-    let code = field(v, "code")
-        .and_then(|c| c.as_string())
-        .ok_or("failure.code must be a string")?;
-    Ok(Failure {
-        code,
-        title: opt_string(v, "title", "failure")?,
-        detail: opt_string(v, "detail", "failure")?,
-    })
+    let mut f = Fields::new(v, "failure");
+    let code = f.string("code");
+    if code.is_none() {
+        f.fail("failure.code must be a string".into());
+    }
+    let failure = Failure {
+        code: code.unwrap_or_default(),
+        title: f.string("title"),
+        detail: f.string("detail"),
+    };
+    f.done(failure)
 }
 
-fn context_from_js(v: &JsValue) -> Result<FailureContext, String> {
-    let operation = match opt_string(v, "operation", "context")? {
-        None => Operation::default(),
-        Some(op) => Operation::from_str_opt(&op).ok_or_else(|| {
-            cat!(
-                "context.operation must be \"create\", \"refresh\" or \"update\", not \"",
-                op,
-                "\""
-            )
-        })?,
+fn context_from(f: &mut Fields) -> FailureContext {
+    let operation = f.operation(Operation::default());
+    let whole = |a: &JsValue| {
+        a.as_f64()
+            .is_some_and(|n| n >= 1.0 && n <= f64::from(u32::MAX) && f64::from(n as u32) == n)
     };
-    let attempt = match field(v, "attempt") {
-        None => None,
-        Some(a) => Some(
-            a.as_f64()
-                .filter(|n| *n >= 1.0 && *n <= f64::from(u32::MAX) && f64::from(*n as u32) == *n)
-                .map(|n| n as u32)
-                .ok_or("context.attempt must be a positive whole number")?,
-        ),
-    };
-    Ok(FailureContext {
-        step: opt_string(v, "step", "context")?,
+    let attempt = f
+        .get("attempt", whole, " must be a positive whole number")
+        .and_then(|a| a.as_f64())
+        .map(|n| n as u32);
+    FailureContext {
+        step: f.string("step"),
         operation,
-        connector_status: opt_string(v, "connectorStatus", "context")?
+        connector_status: f
+            .string("connectorStatus")
             .map(|s| ConnectorStatus::from_wire(&s)),
         attempt,
-        connection_id: opt_string(v, "connectionId", "context")?,
-        job_id: opt_string(v, "jobId", "context")?,
-    })
+        connection_id: f.string("connectionId"),
+        job_id: f.string("jobId"),
+    }
 }
