@@ -15,15 +15,12 @@ impl Origin {
         &self.0
     }
 
-    /// Resolves a server-supplied link (absolute, or a path on this origin) to an absolute URL.
-    pub fn resolve(&self, link: &str) -> Option<String> {
+    /// A server-supplied link (absolute, or a path) as an absolute URL, if it is on this origin.
+    pub fn own(&self, link: &str) -> Option<String> {
         if link.starts_with('/') && !link.starts_with("//") {
-            if has_bad_chars(link) {
-                return None;
-            }
-            return Some(cat!(self.0, link));
+            return (!has_bad_chars(link)).then(|| cat!(self.0, link));
         }
-        parse(link).ok().map(|_| link.to_owned())
+        self.owns(link).then(|| link.to_owned())
     }
 
     /// True when `url` is absolute and on this origin.
@@ -206,18 +203,25 @@ mod tests {
     }
 
     #[test]
-    fn resolves_paths_and_keeps_absolute_links() {
+    fn owns_paths_and_links_on_its_origin_only() {
         let o = origin_of("https://au-api.basiq.io/jobs/1").unwrap();
         assert_eq!(
-            o.resolve("/users/u/connections/c").as_deref(),
+            o.own("/users/u/connections/c").as_deref(),
             Some("https://au-api.basiq.io/users/u/connections/c")
         );
         assert_eq!(
-            o.resolve("https://other.example/x").as_deref(),
-            Some("https://other.example/x")
+            o.own("https://AU-API.basiq.io:443/x").as_deref(),
+            Some("https://AU-API.basiq.io:443/x")
         );
-        assert_eq!(o.resolve("//evil.com/x"), None);
-        assert_eq!(o.resolve("relative/x"), None);
+        assert_eq!(
+            o.own("https://au-api.basiq.io/x?y").as_deref(),
+            Some("https://au-api.basiq.io/x?y")
+        );
+        assert_eq!(o.own("https://other.example/x"), None);
+        assert_eq!(o.own("https://au-api.basiq.io.evil.com/x"), None);
+        assert_eq!(o.own("/jobs/a b"), None);
+        assert_eq!(o.own("//evil.com/x"), None);
+        assert_eq!(o.own("relative/x"), None);
         assert!(o.owns("https://au-api.basiq.io/jobs/2"));
         assert!(o.owns("https://AU-API.basiq.io:443/jobs/2"));
         assert!(!o.owns("https://au-api.basiq.io.evil.com/jobs/2"));

@@ -638,8 +638,8 @@ impl Watcher {
         }
         self.unauthorized_in_row = 0;
         match read_started(r.body, &self.origin) {
-            Some(Started::Reference { url }) => match self.origin.resolve(&url) {
-                Some(abs) if self.origin.owns(&abs) => {
+            Some(Started::Reference { url }) => match self.origin.own(&url) {
+                Some(abs) => {
                     self.starting = None;
                     self.poll_url = abs;
                     self.next_poll_ms = now_ms;
@@ -1130,9 +1130,9 @@ impl Watcher {
         let origin = &self.origin;
         let check = |link: &mut Option<String>| -> Result<(), String> {
             if let Some(l) = link.as_deref() {
-                match origin.resolve(l) {
-                    Some(abs) if origin.owns(&abs) => *link = Some(abs),
-                    _ => return Err(l.to_owned()),
+                match origin.own(l) {
+                    Some(abs) => *link = Some(abs),
+                    None => return Err(l.to_owned()),
                 }
             }
             Ok(())
