@@ -8,6 +8,7 @@ mod race;
 mod report;
 mod start;
 mod storage;
+mod task;
 mod types;
 mod watch;
 

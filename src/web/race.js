@@ -33,6 +33,11 @@ export class Gate {
     if (this.woken) this.woken(RESOLVED);
   }
 
+  /** Ends on the next microtask, once the code running now has returned. */
+  soon(ticket) {
+    queueMicrotask(() => this.notify(ticket, RESOLVED));
+  }
+
   /** Sleeps `ms`, or less when woken or cancelled. */
   sleep(ticket, ms) {
     this.run(ticket, ms, null, (end) => (this.woken = end));

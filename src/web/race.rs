@@ -27,6 +27,8 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn wake(this: &Gate);
     #[wasm_bindgen(method)]
+    fn soon(this: &Gate, ticket: u32);
+    #[wasm_bindgen(method)]
     fn sleep(this: &Gate, ticket: u32, ms: u32);
     #[wasm_bindgen(method)]
     fn within(this: &Gate, ticket: u32, value: &JsValue, ms: u32);
@@ -100,6 +102,13 @@ impl Interrupts {
     /// Ends the current sleep early.
     pub(crate) fn wake(&self) {
         self.gate.wake();
+    }
+
+    /// Ends once the code running now has returned (on the next microtask).
+    pub(crate) async fn soon(&self) {
+        let ticket = self.ticket();
+        self.gate.soon(ticket);
+        self.ended(ticket).await;
     }
 
     /// Sleeps `ms`, or less if woken or cancelled.

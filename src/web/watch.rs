@@ -8,7 +8,6 @@ use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
 
-use js_sys::futures::spawn_local;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -20,6 +19,7 @@ use super::page::PageLocal;
 use super::race::{Interrupts, Raced};
 use super::report::{event_to_js, outcome_to_js};
 use super::storage;
+use super::task::spawn;
 use crate::core::events::{Event, Outcome};
 use crate::core::streak;
 use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
@@ -96,12 +96,11 @@ impl JobWatch {
         #[wasm_bindgen(unchecked_param_type = "string[]")] answers: JsValue,
     ) -> Promise {
         let stream = self.sub.stream();
-        // Not `future_to_promise`: the poll loop's `spawn_local` is linked anyway, and a second
-        // executor bridge would cost kilobytes.
+        // Not `future_to_promise`: a second executor bridge would cost kilobytes.
         let mut settle = None;
         let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
         if let Some((resolve, reject)) = settle {
-            spawn_local(async move {
+            spawn(async move {
                 let _ = match stream.answer_mfa(answers).await {
                     Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
                     Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
@@ -188,7 +187,7 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
             });
             s.claim();
             let looping = s.clone();
-            spawn_local(async move { looping.run().await });
+            spawn(async move { looping.run().await });
             s
         }
     };
@@ -224,6 +223,8 @@ fn live_stream(url: &str) -> Option<Rc<Stream>> {
 impl Stream {
     /// Polls to the end, then resolves every subscriber with the outcome.
     async fn run(self: Rc<Self>) {
+        // Nothing happens until the caller has subscribed its watch.
+        self.interrupts.soon().await;
         let outcome = loop {
             if self.cancelled.get() {
                 self.with(|w| w.cancel());
