@@ -2,35 +2,37 @@
 
 use crate::prelude::*;
 
-use super::job::str_of;
+use alloc::borrow::Cow;
+
+use super::job::{str_of, StepStatus};
 use super::json::{self, whole_number, Object, Value};
 use super::json_out::JsonObject;
 
 /// Bumped whenever the saved form changes meaning.
 const VERSION: u32 = 1;
 
-/// What a watch keeps across a reload.
+/// What a watch keeps across a reload: borrowed from the watch when saving, read when loading.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Saved {
-    pub job_url: String,
-    pub api_origin: String,
-    pub operation: String,
-    pub connection_id: Option<String>,
-    pub institution_id: Option<String>,
+pub struct Saved<'a> {
+    pub job_url: Cow<'a, str>,
+    pub api_origin: Cow<'a, str>,
+    pub operation: Cow<'a, str>,
+    pub connection_id: Option<Cow<'a, str>>,
+    pub institution_id: Option<Cow<'a, str>>,
     pub attempt: Option<u32>,
     pub started_ms: u64,
     pub long_wait: bool,
     /// The last reported status of each step, by title.
-    pub steps: Vec<(String, String)>,
-    pub mfa_reported: Option<String>,
+    pub steps: Cow<'a, [(String, StepStatus)]>,
+    pub mfa_reported: Option<Cow<'a, str>>,
 }
 
 /// The saved form as a JSON string.
-pub fn save(s: Saved) -> String {
+pub fn save(s: &Saved<'_>) -> String {
     let steps = s.steps.iter().map(|(title, status)| {
         JsonObject::new()
             .string("title", title)
-            .string("status", status)
+            .string("status", status.as_str())
     });
     JsonObject::new()
         .number("v", VERSION.into())
@@ -48,7 +50,7 @@ pub fn save(s: Saved) -> String {
 }
 
 /// Reads a saved form; the error says what is wrong with it.
-pub fn load(text: &str) -> Result<Saved, &'static str> {
+pub fn load(text: &str) -> Result<Saved<'static>, &'static str> {
     const NOT_SAVED: &str = "is not a saved basiq-jobs watch";
     let Some(Value::Object(o)) = json::parse(text) else {
         return Err(NOT_SAVED);
@@ -65,7 +67,7 @@ pub fn load(text: &str) -> Result<Saved, &'static str> {
 
 /// The fields of a saved form, checked before they are copied (the steps last): a refusal then
 /// has little to free, where `?` after each copy made every later field free the earlier ones.
-fn read(o: &Object) -> Option<Saved> {
+fn read(o: &Object) -> Option<Saved<'static>> {
     let opt = |k: &str| match o.get(k) {
         None | Some(Value::Null) => Some(None),
         Some(Value::String(s)) => Some(Some(&**s)),
@@ -92,19 +94,20 @@ fn read(o: &Object) -> Option<Saved> {
             return None;
         };
         let (title, status) = (str_of(s, "title")?, str_of(s, "status")?);
-        steps.push((String::from(title), String::from(status)));
+        steps.push((String::from(title), StepStatus::from_wire(status)));
     }
+    let owned = |s: &str| Cow::Owned(String::from(s));
     Some(Saved {
-        job_url: job_url.into(),
-        api_origin: api_origin.into(),
-        operation: operation.into(),
-        connection_id: connection_id.map(String::from),
-        institution_id: institution_id.map(String::from),
+        job_url: owned(job_url),
+        api_origin: owned(api_origin),
+        operation: owned(operation),
+        connection_id: connection_id.map(owned),
+        institution_id: institution_id.map(owned),
         attempt,
         started_ms,
         long_wait: *long_wait,
-        steps,
-        mfa_reported: mfa_reported.map(String::from),
+        steps: Cow::Owned(steps),
+        mfa_reported: mfa_reported.map(owned),
     })
 }
 
@@ -119,7 +122,7 @@ fn number(o: &Object, key: &str) -> Option<u64> {
 mod tests {
     use super::*;
 
-    fn sample() -> Saved {
+    fn sample() -> Saved<'static> {
         Saved {
             job_url: "https://au-api.basiq.io/jobs/j\"1".into(),
             api_origin: "https://au-api.basiq.io".into(),
@@ -129,27 +132,27 @@ mod tests {
             attempt: Some(2),
             started_ms: 1_700_000_000_123,
             long_wait: true,
-            steps: vec![("verify-credentials".into(), "failed".into())],
+            steps: vec![("verify-credentials".into(), StepStatus::Failed)].into(),
             mfa_reported: None,
         }
     }
 
     #[test]
     fn a_saved_watch_reads_back_the_same() {
-        let text = save(sample());
+        let text = save(&sample());
         assert!(text.starts_with(r#"{"v":1,"#), "{text}");
         assert_eq!(load(&text), Ok(sample()));
         let bare = Saved {
             attempt: None,
-            steps: Vec::new(),
+            steps: Vec::new().into(),
             ..sample()
         };
-        assert_eq!(load(&save(bare.clone())), Ok(bare));
+        assert_eq!(load(&save(&bare)), Ok(bare));
     }
 
     #[test]
     fn anything_else_is_refused_with_a_reason() {
-        let other_version = save(sample()).replacen(r#""v":1"#, r#""v":2"#, 1);
+        let other_version = save(&sample()).replacen(r#""v":1"#, r#""v":2"#, 1);
         assert_eq!(
             load(&other_version),
             Err("was saved by an incompatible version")
@@ -160,9 +163,9 @@ mod tests {
             "[]",
             "{}",
             r#"{"v":1}"#,
-            &save(sample()).replacen(r#""long_wait":true"#, r#""long_wait":1"#, 1),
-            &save(sample()).replacen(r#""attempt":2"#, r#""attempt":"2""#, 1),
-            &save(sample()).replacen(r#""connection_id":"c1""#, r#""connection_id":5"#, 1),
+            &save(&sample()).replacen(r#""long_wait":true"#, r#""long_wait":1"#, 1),
+            &save(&sample()).replacen(r#""attempt":2"#, r#""attempt":"2""#, 1),
+            &save(&sample()).replacen(r#""connection_id":"c1""#, r#""connection_id":5"#, 1),
         ] {
             assert_eq!(load(bad), not_saved, "{bad}");
         }

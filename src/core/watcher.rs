@@ -5,6 +5,7 @@
 
 use crate::prelude::*;
 
+use alloc::borrow::Cow;
 use alloc::collections::VecDeque;
 
 use super::json::Value;
@@ -539,7 +540,7 @@ impl Watcher {
         if self.starting.is_some() {
             return String::new();
         }
-        super::saved::save(self.saved_state())
+        super::saved::save(&self.saved_state())
     }
 
     /// Resumes a saved watch; `cfg` supplies what is not saved (timing, messages, tokens).
@@ -550,43 +551,36 @@ impl Watcher {
         seed: u64,
     ) -> Result<Self, ConfigError> {
         let s = super::saved::load(text).map_err(ConfigError::Saved)?;
-        cfg.job_url = s.job_url;
-        cfg.api_origin = Some(s.api_origin);
+        cfg.job_url = s.job_url.into_owned();
+        cfg.api_origin = Some(s.api_origin.into_owned());
         cfg.operation = Operation::from_str_opt(&s.operation).unwrap_or_default();
-        cfg.connection_id = cfg.connection_id.or(s.connection_id);
-        cfg.institution_id = cfg.institution_id.or(s.institution_id);
+        cfg.connection_id = cfg.connection_id.or(s.connection_id.map(Cow::into_owned));
+        cfg.institution_id = cfg.institution_id.or(s.institution_id.map(Cow::into_owned));
         cfg.attempt = cfg.attempt.or(s.attempt);
         let mut w = Self::new(cfg, now_ms, seed)?;
         w.started_ms = s.started_ms.min(now_ms);
         w.long_wait = s.long_wait;
-        w.tracker = Tracker::with_seen(
-            s.steps
-                .into_iter()
-                .map(|(t, st)| (t, StepStatus::from_wire(&st)))
-                .collect(),
-        );
-        w.mfa_reported = s.mfa_reported;
+        w.tracker = Tracker::with_seen(s.steps.into_owned());
+        w.mfa_reported = s.mfa_reported.map(Cow::into_owned);
         w.polled_once = false;
         Ok(w)
     }
 
-    fn saved_state(&self) -> super::saved::Saved {
+    fn saved_state(&self) -> super::saved::Saved<'_> {
+        fn borrowed(s: &Option<String>) -> Option<Cow<'_, str>> {
+            s.as_deref().map(Cow::Borrowed)
+        }
         super::saved::Saved {
-            job_url: self.poll_url.clone(),
-            api_origin: self.origin.as_str().to_owned(),
-            operation: self.cfg.operation.as_str().to_owned(),
-            connection_id: self.cfg.connection_id.clone(),
-            institution_id: self.cfg.institution_id.clone(),
+            job_url: Cow::Borrowed(&self.poll_url),
+            api_origin: Cow::Borrowed(self.origin.as_str()),
+            operation: Cow::Borrowed(self.cfg.operation.as_str()),
+            connection_id: borrowed(&self.cfg.connection_id),
+            institution_id: borrowed(&self.cfg.institution_id),
             attempt: self.cfg.attempt,
             started_ms: self.started_ms,
             long_wait: self.long_wait,
-            steps: self
-                .tracker
-                .seen()
-                .iter()
-                .map(|(t, s)| (t.clone(), s.as_str().to_owned()))
-                .collect(),
-            mfa_reported: self.mfa_reported.clone(),
+            steps: Cow::Borrowed(self.tracker.seen()),
+            mfa_reported: borrowed(&self.mfa_reported),
         }
     }
 
