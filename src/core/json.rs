@@ -130,7 +130,7 @@ impl<'a> Parser<'a> {
 
     fn object(&mut self, depth: u32) -> Option<Object<'a>> {
         self.pos += 1;
-        let mut members = Vec::new();
+        let mut members = Vec::with_capacity(8);
         if self.eat(b'}') {
             return Some(Object(members));
         }
@@ -194,13 +194,15 @@ impl<'a> Parser<'a> {
         self.pos += 1;
         let start = self.pos;
         // The common case, no escapes: borrow the text as it is.
-        loop {
-            match self.next()? {
-                b'"' => return self.text.get(start..self.pos - 1).map(Cow::Borrowed),
-                b'\\' => break,
-                b if b < 0x20 => return None,
-                _ => {}
-            }
+        let rest = self.text.as_bytes().get(start..)?;
+        let len = rest
+            .iter()
+            .position(|&b| b == b'"' || b == b'\\' || b < 0x20)?;
+        self.pos += len;
+        match self.next()? {
+            b'"' => return self.text.get(start..self.pos - 1).map(Cow::Borrowed),
+            b'\\' => {}
+            _ => return None,
         }
         let mut out = String::from(self.text.get(start..self.pos - 1)?);
         self.pos -= 1;

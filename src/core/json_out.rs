@@ -11,7 +11,10 @@ pub struct JsonObject(String);
 impl JsonObject {
     /// An empty object.
     pub fn new() -> Self {
-        Self(String::from("{"))
+        // Room for a few members up front: growing from one byte reallocates at every doubling.
+        let mut s = String::with_capacity(128);
+        s.push('{');
+        Self(s)
     }
 
     /// Adds `"key": "value"`.
@@ -126,28 +129,28 @@ impl JsonObject {
 fn quote(out: &mut String, s: &str) {
     out.push('"');
     // Runs of plain text are copied whole; only the bytes JSON needs escaped are looked at.
-    let mut start = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let escape = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // Every escaped byte is ASCII, so `i` is a character boundary.
-        out.push_str(s.get(start..i).unwrap_or_default());
-        if escape.is_empty() {
-            out.push_str("\\u00");
-            push_hex(out, b);
-        } else {
-            out.push_str(escape);
+    let mut rest = s;
+    while let Some(i) = rest
+        .bytes()
+        .position(|b| b == b'"' || b == b'\\' || b < 0x20)
+    {
+        // Every escaped byte is ASCII, so `i` and `i + 1` are character boundaries.
+        out.push_str(rest.get(..i).unwrap_or_default());
+        let b = rest.as_bytes().get(i).copied().unwrap_or_default();
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            _ => {
+                out.push_str("\\u00");
+                push_hex(out, b);
+            }
         }
-        start = i + 1;
+        rest = rest.get(i + 1..).unwrap_or_default();
     }
-    out.push_str(s.get(start..).unwrap_or_default());
+    out.push_str(rest);
     out.push('"');
 }
 
