@@ -272,7 +272,7 @@ fn cancelling_during_the_wait_settles_cancelled_without_refreshing() {
     s.w.cancel();
     match s.next() {
         Action::Done(o) => match *o {
-            Outcome::Cancelled { job } => assert_eq!(job.map(|j| j.id), Some("j1".into())),
+            Outcome::Cancelled { job } => assert_eq!(job.map(|j| j.id.clone()), Some("j1".into())),
             other => panic!("{other:?}"),
         },
         other => panic!("{other:?}"),

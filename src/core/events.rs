@@ -3,7 +3,7 @@
 use crate::prelude::*;
 
 use super::advice::{ConnectorStatus, FailureAdvice};
-use super::job::{Failure, Job, MfaMethod, StepStatus};
+use super::job::{Failure, MfaMethod, SharedJob, StepStatus};
 
 /// One step's status change.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -22,7 +22,7 @@ pub struct StepEvent {
 /// How far the job has come.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Progress {
-    pub job: Job,
+    pub job: SharedJob,
     pub completed: usize,
     pub total: usize,
     pub eta_ms: Option<u64>,
@@ -60,7 +60,7 @@ pub struct RetryEvent {
     /// The advice for the failure being retried.
     pub advice: FailureAdvice,
     /// The failed job.
-    pub job: Job,
+    pub job: SharedJob,
 }
 
 /// An institution's major outage is over.
@@ -120,26 +120,26 @@ pub struct WatchError {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Outcome {
     Success {
-        job: Job,
+        job: SharedJob,
         connection_url: Option<String>,
         accounts_url: Option<String>,
         transactions_url: Option<String>,
     },
     Failed {
-        job: Job,
+        job: SharedJob,
         step: String,
         failure: Failure,
         advice: FailureAdvice,
     },
     Cancelled {
-        job: Option<Job>,
+        job: Option<SharedJob>,
     },
     TimedOut {
-        job: Option<Job>,
+        job: Option<SharedJob>,
         elapsed_ms: u64,
     },
     Error {
-        job: Option<Job>,
+        job: Option<SharedJob>,
         error: WatchError,
         advice: FailureAdvice,
     },
@@ -158,7 +158,7 @@ impl Outcome {
     }
 
     /// The last job snapshot, if any arrived.
-    pub fn job(&self) -> Option<&Job> {
+    pub fn job(&self) -> Option<&SharedJob> {
         match self {
             Self::Success { job, .. } | Self::Failed { job, .. } => Some(job),
             Self::Cancelled { job } | Self::TimedOut { job, .. } | Self::Error { job, .. } => {

@@ -109,6 +109,9 @@ pub struct JobLinks {
     pub source: Option<String>,
 }
 
+/// A job snapshot as the watch keeps it and its events carry it: one copy, shared.
+pub type SharedJob = alloc::rc::Rc<Job>;
+
 /// A snapshot of a Basiq job.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Job {

@@ -81,7 +81,7 @@ mod tests {
 
     fn failed(code: &str) -> Outcome {
         Outcome::Failed {
-            job: job(),
+            job: job().into(),
             step: "retrieve-accounts".into(),
             failure: Failure {
                 code: code.into(),
@@ -107,7 +107,7 @@ mod tests {
         assert_eq!(after(2, &failed("service-unavailable")), Some(3));
         assert_eq!(after(2, &failed("invalid-credentials")), Some(0));
         let success = Outcome::Success {
-            job: job(),
+            job: job().into(),
             connection_url: None,
             accounts_url: None,
             transactions_url: None,
@@ -136,7 +136,7 @@ mod tests {
             Some(Some("2".into()))
         );
         let ok = Outcome::Success {
-            job: job(),
+            job: job().into(),
             connection_url: None,
             accounts_url: None,
             transactions_url: None,

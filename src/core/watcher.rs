@@ -22,7 +22,7 @@ use super::events::{
     ErrorKind, Event, MfaChallenge, OutageLifted, Outcome, Progress, RetryEvent, StepEvent,
     WatchError,
 };
-use super::job::{api_error_code, parse_job, parse_json, Failure, Job, StepStatus};
+use super::job::{api_error_code, parse_job, parse_json, Failure, Job, SharedJob, StepStatus};
 use super::json_out::JsonObject;
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
@@ -169,7 +169,7 @@ struct MfaState {
 /// A failed job held back until the institution's status is known.
 #[derive(Clone, Debug)]
 struct Held {
-    job: Job,
+    job: SharedJob,
     transitions: Vec<Transition>,
 }
 
@@ -191,7 +191,7 @@ pub struct Watcher {
     unauthorized_in_row: u32,
     token_needed: bool,
     tracker: Tracker,
-    job: Option<Job>,
+    job: Option<SharedJob>,
     /// The body `job` was read from: most polls answer the same bytes, and those need no parse.
     job_body: String,
     polled_once: bool,
@@ -265,7 +265,7 @@ impl Watcher {
     }
 
     /// The latest job snapshot (result URLs absolute).
-    pub fn snapshot(&self) -> Option<&Job> {
+    pub fn snapshot(&self) -> Option<&SharedJob> {
         self.job.as_ref()
     }
 
@@ -671,7 +671,7 @@ impl Watcher {
             if self.still_running(now_ms) {
                 return;
             }
-            if let Some(job) = self.job.clone() {
+            if let Some(job) = self.job.as_deref().cloned() {
                 return self.on_job(now_ms, job);
             }
         }
@@ -821,7 +821,7 @@ impl Watcher {
     fn on_job(&mut self, now_ms: u64, mut job: Job) {
         self.errors_in_row = 0;
         if let Err(url) = self.resolve_links(&mut job) {
-            self.job = Some(job);
+            self.job = Some(SharedJob::new(job));
             let message = cat!("the job links to ", url, ", outside the API origin");
             self.finish_error(ErrorKind::UntrustedUrl, None, message);
             return;
@@ -832,6 +832,7 @@ impl Watcher {
         if self.cfg.connection_id.is_none() {
             self.cfg.connection_id = connection_id_of(&job);
         }
+        let job = SharedJob::new(job);
         let first = !self.polled_once;
         self.polled_once = true;
         let transitions = self.tracker.update(&job);
@@ -873,7 +874,7 @@ impl Watcher {
         }
     }
 
-    fn report(&mut self, now_ms: u64, job: &Job, transitions: &[Transition], changed: bool) {
+    fn report(&mut self, now_ms: u64, job: &SharedJob, transitions: &[Transition], changed: bool) {
         let total = job.steps.len();
         for t in transitions {
             let Some(step) = job.steps.get(t.index) else {
@@ -946,7 +947,7 @@ impl Watcher {
         }
     }
 
-    fn decide(&mut self, now_ms: u64, job: Job, changed: bool) {
+    fn decide(&mut self, now_ms: u64, job: SharedJob, changed: bool) {
         let failed = job
             .failed_step()
             .map(|(_, s)| (s.title.clone(), failure_of(s)));

@@ -79,7 +79,7 @@ impl JobWatch {
     pub fn snapshot(&self) -> JsValue {
         let stream = self.sub.stream();
         stream
-            .with(|w| w.snapshot().map(job_to_js))
+            .with(|w| w.snapshot().map(|j| job_to_js(j)))
             .flatten()
             .unwrap_or(JsValue::NULL)
     }
