@@ -96,7 +96,7 @@ impl JobWatch {
         #[wasm_bindgen(unchecked_param_type = "string[]")] answers: JsValue,
     ) -> Promise {
         let stream = self.sub.stream();
-        // Not `future_to_promise`: a second executor bridge would cost kilobytes.
+        // Not `future_to_promise`: it would link js-sys's executor beside `task`.
         let mut settle = None;
         let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
         if let Some((resolve, reject)) = settle {
