@@ -2,6 +2,7 @@
 
 use crate::prelude::*;
 
+use alloc::rc::Rc;
 use core::cell::RefCell;
 
 use js_sys::{Array, Function};
@@ -15,7 +16,8 @@ use crate::core::watcher::{Request, Response, TransportError};
 pub(crate) struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
-    pub body: String,
+    /// Shared with [`Recent`], which keeps it for the next answer.
+    pub body: Rc<String>,
 }
 
 impl Answer {
@@ -44,19 +46,19 @@ pub(crate) enum Sent {
 pub(crate) struct Recent {
     url: RefCell<Option<(String, JsValue)>>,
     token: RefCell<Option<(String, JsValue)>>,
-    body: RefCell<Option<(JsValue, String)>>,
+    body: RefCell<Option<(JsValue, Rc<String>)>>,
 }
 
 /// The Rust copy of `body`, a JS string (else empty): the remembered one if it is the same text.
-fn body_text(memo: &RefCell<Option<(JsValue, String)>>, body: JsValue) -> String {
+fn body_text(memo: &RefCell<Option<(JsValue, Rc<String>)>>, body: JsValue) -> Rc<String> {
     let Ok(mut memo) = memo.try_borrow_mut() else {
-        return body.as_string().unwrap_or_default();
+        return Rc::new(body.as_string().unwrap_or_default());
     };
     match &*memo {
         // `==` is JS `===`: for strings, the same text, compared without a copy.
         Some((js, text)) if *js == body => text.clone(),
         _ => {
-            let text = body.as_string().unwrap_or_default();
+            let text = Rc::new(body.as_string().unwrap_or_default());
             *memo = Some((body, text.clone()));
             text
         }
