@@ -35,7 +35,7 @@ export class Gate {
 
   /** Ends on the next microtask, once the code running now has returned. */
   soon(ticket) {
-    queueMicrotask(() => this.notify(ticket, RESOLVED));
+    Promise.resolve().then(() => this.notify(ticket, RESOLVED));
   }
 
   /** Sleeps `ms`, or less when woken or cancelled. */
