@@ -24,8 +24,14 @@ use crate::core::events::{Event, Outcome};
 use crate::core::streak;
 use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
 
-/// The live poll loops of this page, by job URL (a handful at most, so a list will do).
+/// The live poll loops of this page, sorted by job URL: a page may watch a thousand jobs, and
+/// each start looks its URL up.
 static STREAMS: PageLocal<Vec<(String, Weak<Stream>)>> = PageLocal::new(Vec::new());
+
+/// Where `url` is in the sorted `streams`, or where it would go.
+fn position(streams: &[(String, Weak<Stream>)], url: &str) -> Result<usize, usize> {
+    streams.binary_search_by(|(u, _)| u.as_str().cmp(url))
+}
 
 /// One job's poll loop: the core's state machine and what it needs to reach the API.
 struct Stream {
@@ -211,12 +217,12 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
 
 /// The running stream for a job URL, if there is one.
 fn live_stream(url: &str) -> Option<Rc<Stream>> {
-    let found = STREAMS
-        .0
-        .borrow()
-        .iter()
-        .find(|(u, _)| u == url)
+    let streams = STREAMS.0.borrow();
+    let found = position(&streams, url)
+        .ok()
+        .and_then(|i| streams.get(i))
         .and_then(|(_, s)| s.upgrade());
+    drop(streams);
     found.filter(|s| s.with(|w| w.outcome().is_none()).unwrap_or(false))
 }
 
@@ -272,8 +278,15 @@ impl Stream {
     fn claim(self: &Rc<Self>) {
         if let Some(url) = self.with(|w| w.job_url().map(str::to_owned)).flatten() {
             let mut m = STREAMS.0.borrow_mut();
-            m.retain(|(u, s)| *u != url && s.strong_count() > 0);
-            m.push((url.clone(), Rc::downgrade(self)));
+            let entry = (url.clone(), Rc::downgrade(self));
+            match position(&m, &url) {
+                Ok(i) => {
+                    if let Some(e) = m.get_mut(i) {
+                        *e = entry;
+                    }
+                }
+                Err(i) => m.insert(i, entry),
+            }
             drop(m);
             *self.key.borrow_mut() = Some(url);
         }
@@ -311,7 +324,10 @@ impl Stream {
 
     fn release(&self) {
         if let Some(url) = self.key.borrow_mut().take() {
-            STREAMS.0.borrow_mut().retain(|(u, _)| *u != url);
+            let mut m = STREAMS.0.borrow_mut();
+            if let Ok(i) = position(&m, &url) {
+                m.remove(i);
+            }
         }
     }
 
