@@ -499,6 +499,27 @@ const scenarios = {
     const [c, d] = await Promise.all([running.w.done, again.done]);
     assert(c.status === "success" && d.status === "success", "both end", [c.status, d.status]);
     assert(dup.calls.length === 1 && dup.calls[0].init.method === "POST", "only the POST; no second poll loop", dup.calls.map((x) => x.url));
+    // Among several jobs, a watch joins its own, whatever order their URLs sort in, and one
+    // job ending leaves the others' loops to be found.
+    const jobAt = (id) => {
+      const url = `${ORIGIN}/jobs/${id}`;
+      const body = (steps) => job(steps, { id, links: { self: url } });
+      return { id, url, running: body(JSON.parse(RUNNING).steps.map((t) => [t.title, t.status])), done: body(JSON.parse(SUCCESS).steps.map((t) => [t.title, t.status, t.result])) };
+    };
+    const jobs = ["j9", "j3", "j5", "j7"].map(jobAt);
+    const owners = jobs.map((j) => watch([...Array(j.id === "j3" ? 1 : 8).fill(j.running), j.done], { intervalMs: 20, maxIntervalMs: 20 }, j.url));
+    assert((await owners[1].w.done).status === "success", "j3 ends first");
+    const joiners = jobs.map((j) => {
+      const own = script([j.done]);
+      return { own, w: api.watchJob(j.url, { token: TOKEN, fetch: own.fetch }) };
+    });
+    for (const [k, j] of jobs.entries()) {
+      const [owner, joiner] = await Promise.all([owners[k].w.done, joiners[k].w.done]);
+      assert(owner.status === "success" && joiner.status === "success", `${j.id}: both end`, [owner.status, joiner.status]);
+      assert(joiner.job.id === j.id, `${j.id}: the joiner followed its own job`, joiner.job.id);
+      const polledItself = joiners[k].own.calls.length > 0;
+      assert(polledItself === (j.id === "j3"), `${j.id}: only the watch of the ended job polls on its own`, joiners[k].own.calls.length);
+    }
     // Cancelling one watch leaves the other going.
     const x = watch([RUNNING, RUNNING, SUCCESS], { intervalMs: 30, maxIntervalMs: 30 });
     const y = api.watchJob(JOB, { token: TOKEN });
