@@ -214,6 +214,11 @@ const scenarios = {
     const early = watch([SUCCESS], { signal: pre.signal });
     const o2 = await early.w.done;
     assert(o2.status === "cancelled" && o2.job === null && early.s.calls.length === 0, "an aborted signal never polls", o2);
+    const straight = watch([SUCCESS]);
+    assert(straight.s.calls.length === 0, "nothing is sent before watchJob returns", straight.s.calls.length);
+    straight.w.cancel();
+    const o2b = await straight.w.done;
+    assert(o2b.status === "cancelled" && straight.s.calls.length === 0, "cancel() straight after watchJob sends nothing", [o2b.status, straight.s.calls.length]);
     const inflight = watch([(_u, init) => new Promise((_r, reject) => init.signal.addEventListener("abort", () => reject(new DOMException("aborted", "AbortError"))))]);
     await sleep(20);
     inflight.w.cancel();
