@@ -410,6 +410,12 @@ const scenarios = {
     let bad = null;
     try { await w.answerMfa([]); } catch (e) { bad = e; }
     assert(bad && bad.kind === "invalid-answers", "empty answers refused", bad && bad.kind);
+    // Answers that are not a list of strings reject the returned promise; nothing throws.
+    const notList = w.answerMfa("1234");
+    assert(notList instanceof Promise, "answerMfa returns a promise even for bad answers");
+    bad = null;
+    try { await notList; } catch (e) { bad = e; }
+    assert(bad instanceof TypeError && /array of strings/.test(bad.message), "a non-list is a TypeError", bad && String(bad));
     await sleep(500);
     await w.answerMfa(["1234"]);
     assert(posted.url === `${JOB}/mfa` && posted.init.body === "{\"mfa-response\":[\"1234\"]}", "posted the answer", posted);
