@@ -3,8 +3,8 @@
 //! In the WebAssembly build, a global allocator wraps the usual one and counts the bytes
 //! currently allocated; `liveHeapBytes()` reads the count from JavaScript.
 
-use core::alloc::{GlobalAlloc, Layout};
-use core::sync::atomic::{AtomicUsize, Ordering};
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use talc::wasm::WasmDynamicTalc;
 

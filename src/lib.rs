@@ -1,5 +1,4 @@
 //! basiq-jobs: follow an asynchronous Basiq job to its end.
-#![cfg_attr(all(target_arch = "wasm32", not(test)), no_std)]
 #![cfg_attr(
     not(test),
     deny(
@@ -13,13 +12,13 @@
     )
 )]
 
-extern crate alloc;
-
 pub mod core;
-mod prelude;
 
-#[cfg(all(target_arch = "wasm32", not(test), not(feature = "std")))]
-mod runtime;
+/// The heap: talc, smaller and faster here than std's default dlmalloc (unless the heap-stats
+/// build wraps it to count live bytes).
+#[cfg(all(target_arch = "wasm32", not(feature = "heap-stats")))]
+#[global_allocator]
+static HEAP: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
 
 #[cfg(all(target_arch = "wasm32", feature = "heap-stats"))]
 pub mod heap_stats;

@@ -5,8 +5,6 @@
 // The linker leaves an upstream library's `#[wasm_bindgen]` exports out of a test binary, so the
 // core and the shell's export modules are compiled into this test crate from `src/`; the tests
 // then reach the exports the way an app does, through the generated JS module.
-extern crate alloc;
-
 #[allow(dead_code, unused)]
 #[path = "../src/web/convert.rs"]
 mod convert;
@@ -18,9 +16,6 @@ mod exports;
 #[allow(dead_code, unused)]
 #[path = "../src/web/page.rs"]
 mod page;
-#[allow(dead_code, unused)]
-#[path = "../src/prelude.rs"]
-mod prelude;
 #[path = "../src/web/types.rs"]
 mod types;
 

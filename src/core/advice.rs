@@ -1,9 +1,5 @@
 //! Failure advice: what a failed step means for the user, and the one thing to do next.
 
-use crate::prelude::*;
-
-use super::text::{find, num};
-
 use super::job::Failure;
 use super::messages::Catalogue;
 
@@ -171,7 +167,7 @@ const fn rule(key: &'static str, action: Action, retry_after_ms: Option<u64>) ->
 pub fn describe_failure(failure: &Failure, ctx: &FailureContext, cat: &Catalogue) -> FailureAdvice {
     let r = choose(failure, ctx);
     let reference = support_reference(ctx);
-    let minutes = r.retry_after_ms.map(|ms| num(ms / 60_000));
+    let minutes = r.retry_after_ms.map(|ms| (ms / 60_000).to_string());
     let vars = [
         ("minutes", minutes.as_deref().unwrap_or("10")),
         ("reference", reference.as_deref().unwrap_or("")),
@@ -180,7 +176,7 @@ pub fn describe_failure(failure: &Failure, ctx: &FailureContext, cat: &Catalogue
         code: failure.code.clone(),
         step: ctx.step.clone(),
         action: r.action,
-        title: cat.text(&cat!(r.key, ".title"), &vars),
+        title: cat.text(&format!("{}.title", r.key), &vars),
         message: cat.message(r.key, &vars),
         retry_after_ms: r.retry_after_ms,
         automatic_retry: r.automatic_retry,
@@ -204,7 +200,7 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
     let said = |needle: &str| {
         let has = |s: &Option<String>| {
             s.as_deref()
-                .is_some_and(|t| find(&t.to_ascii_lowercase(), needle).is_some())
+                .is_some_and(|t| t.to_ascii_lowercase().contains(needle))
         };
         has(&failure.title) || has(&failure.detail)
     };

@@ -1,7 +1,5 @@
 //! Institution health and timings, read from `GET /connectors`.
 
-use crate::prelude::*;
-
 use super::json::{whole_number, Object, Value};
 
 use super::advice::ConnectorStatus;
@@ -32,7 +30,7 @@ pub fn connectors_path(institution_id: &str) -> String {
         .chars()
         .filter(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
         .collect();
-    cat!("/connectors?filter=connector.id.eq('", safe, "')")
+    format!("/connectors?filter=connector.id.eq('{safe}')")
 }
 
 /// Finds `institution_id` in a connectors list body.

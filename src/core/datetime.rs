@@ -1,7 +1,5 @@
 //! Timestamps on the wire (RFC 3339 job times, HTTP dates) as Unix milliseconds.
 
-use super::text;
-
 /// Parses `2024-09-25T04:22:25Z` (fraction and `±hh:mm` offset allowed) to Unix ms.
 pub fn rfc3339_ms(s: &str) -> Option<u64> {
     let b = s.as_bytes();
@@ -44,12 +42,15 @@ pub fn rfc3339_ms(s: &str) -> Option<u64> {
 }
 
 fn number(s: &str) -> Option<i64> {
-    i64::try_from(text::digits(s)?).ok()
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
 }
 
 /// Parses an IMF-fixdate HTTP date (`Sun, 06 Nov 1994 08:49:37 GMT`) to Unix ms.
 pub fn http_date_ms(s: &str) -> Option<u64> {
-    let mut parts = text::split(s, b' ').filter(|p| !p.is_empty());
+    let mut parts = s.split(' ').filter(|p| !p.is_empty());
     let _weekday = parts.next()?;
     let day = number(parts.next()?)?;
     let month = match parts.next()? {
@@ -68,7 +69,7 @@ pub fn http_date_ms(s: &str) -> Option<u64> {
         _ => return None,
     };
     let year = number(parts.next()?)?;
-    let mut hms = text::split(parts.next()?, b':');
+    let mut hms = parts.next()?.split(':');
     let hour = number(hms.next()?)?;
     let min = number(hms.next()?)?;
     let sec = number(hms.next()?)?;

@@ -1,7 +1,5 @@
 //! What a watch reports: step events, progress, MFA challenges, and its one outcome.
 
-use crate::prelude::*;
-
 use super::advice::{ConnectorStatus, FailureAdvice};
 use super::job::{Failure, MfaMethod, SharedJob, StepStatus};
 

@@ -1,10 +1,6 @@
 //! The Basiq job resource, parsed tolerantly from every published shape.
 
-use crate::prelude::*;
-
 use super::json::{self, whole_number, Object, Value};
-use super::text;
-use super::text::num;
 
 /// Where a step stands; unknown statuses are kept as `Unknown` rather than rejected.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,7 +106,7 @@ pub struct JobLinks {
 }
 
 /// A job snapshot as the watch keeps it and its events carry it: one copy, shared.
-pub type SharedJob = alloc::rc::Rc<Job>;
+pub type SharedJob = std::rc::Rc<Job>;
 
 /// A snapshot of a Basiq job.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -198,23 +194,23 @@ impl ParseError {
             Self::Empty => "the body is empty".into(),
             Self::Html => "the body is an HTML page, not JSON".into(),
             Self::NotJson => "the body is not valid JSON".into(),
-            Self::ApiError { code } => cat!("the body is a Basiq error (", code, "), not a job"),
+            Self::ApiError { code } => format!("the body is a Basiq error ({code}), not a job"),
             Self::NotAJob => "the JSON is not a job object".into(),
-            Self::Missing(f) => cat!("the job has no `", f, "`"),
-            Self::WrongType { field, expected } => cat!("`", field, "` is not ", expected),
+            Self::Missing(f) => format!("the job has no `{f}`"),
+            Self::WrongType { field, expected } => format!("`{field}` is not {expected}"),
         }
     }
 }
 
-impl core::fmt::Display for ParseError {
-    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+impl std::fmt::Display for ParseError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.reason())
     }
 }
 
 /// Parses a JSON text into a JSON value, telling HTML and empty bodies apart.
 pub fn parse_json(text: &str) -> Result<Value<'_>, ParseError> {
-    let trimmed = text::trim(text.strip_prefix("\u{feff}").unwrap_or(text));
+    let trimmed = text.strip_prefix("\u{feff}").unwrap_or(text).trim_ascii();
     if trimmed.is_empty() {
         return Err(ParseError::Empty);
     }
@@ -436,7 +432,7 @@ fn owned(s: Option<&str>) -> Option<String> {
 /// A field's name for messages: `path`, inside `steps[step]` when `step` is given.
 fn place(step: Option<usize>, path: &str) -> String {
     match step {
-        Some(i) => cat!("steps[", num(i as u64), "]", path),
+        Some(i) => format!("steps[{i}]{path}"),
         None => path.to_owned(),
     }
 }

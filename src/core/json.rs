@@ -1,9 +1,7 @@
 //! A small JSON reader for Basiq's bodies: strict syntax, borrowed strings, and numbers kept as
 //! text, because this module only ever needs whole numbers and float parsing costs kilobytes.
 
-use crate::prelude::*;
-
-use alloc::borrow::Cow;
+use std::borrow::Cow;
 
 /// How deep arrays and objects may nest before a body is refused (Basiq's go four deep).
 const MAX_DEPTH: u32 = 64;

@@ -1,9 +1,5 @@
 //! Writing the few small JSON bodies this module sends, without a general serializer.
 
-use crate::prelude::*;
-
-use super::text::{push_hex, push_num};
-
 /// A JSON object under construction, written straight to text.
 #[derive(Debug, Default)]
 pub struct JsonObject(String);
@@ -49,7 +45,7 @@ impl JsonObject {
     /// Adds `"key": 123`.
     pub fn number(self, key: &str, value: u64) -> Self {
         let mut s = self.key(key);
-        push_num(&mut s.0, value);
+        s.0.push_str(&value.to_string());
         s
     }
 
@@ -145,7 +141,7 @@ fn quote(out: &mut String, s: &str) {
             b'\t' => out.push_str("\\t"),
             _ => {
                 out.push_str("\\u00");
-                push_hex(out, b);
+                out.push_str(&format!("{b:02X}"));
             }
         }
         rest = rest.get(i + 1..).unwrap_or_default();

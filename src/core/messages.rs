@@ -1,9 +1,5 @@
 //! The message catalogue: every end-user sentence, by key, with locale fallback and overrides.
 
-use crate::prelude::*;
-
-use super::text::{find, split, split_once};
-
 /// The bundled locale; every other locale falls back to it.
 pub const DEFAULT_LOCALE: &str = "en-AU";
 
@@ -121,18 +117,18 @@ impl Catalogue {
     /// The message of `base`; without a reference to quote, its `.no-reference` variant if any.
     pub fn message(&self, base: &str, vars: &[(&str, &str)]) -> String {
         let no_reference = vars.iter().any(|(k, v)| *k == "reference" && v.is_empty());
-        let variant = cat!(base, ".no-reference.message");
+        let variant = format!("{base}.no-reference.message");
         let key = if no_reference && self.lookup(&variant).is_some() {
             variant
         } else {
-            cat!(base, ".message")
+            format!("{base}.message")
         };
         self.text(&key, vars)
     }
 
     /// The end-user label of a step title.
     pub fn step_label(&self, title: &str) -> String {
-        let key = cat!("step.", title);
+        let key = format!("step.{title}");
         let known = self.lookup(&key).is_some();
         self.text(if known { &key } else { "step.other" }, &[])
     }
@@ -153,7 +149,7 @@ fn bundled(key: &str) -> Option<&'static str> {
 
 /// The bundled (key, text) pairs, in order.
 fn entries() -> impl Iterator<Item = (&'static str, &'static str)> {
-    split(EN_AU, b'\n').filter_map(|line| split_once(line, "\t"))
+    EN_AU.lines().filter_map(|line| line.split_once('\t'))
 }
 
 /// Picks the bundled locale for a requested one; only en-AU is bundled, so all roads lead there.
@@ -164,11 +160,11 @@ fn resolve_locale(_requested: Option<&str>) -> &'static str {
 fn fill(raw: &str, vars: &[(&str, &str)]) -> String {
     let mut out = String::with_capacity(raw.len() + 16);
     let mut rest = raw;
-    while let Some(open) = find(rest, "{") {
+    while let Some(open) = rest.find('{') {
         let (before, after) = (rest.get(..open), rest.get(open..));
         out.push_str(before.unwrap_or_default());
         let after = after.unwrap_or_default();
-        let name_end = find(after, "}");
+        let name_end = after.find('}');
         let value = name_end
             .and_then(|end| after.get(1..end))
             .and_then(|name| vars.iter().find(|(k, _)| *k == name).map(|(_, v)| *v));

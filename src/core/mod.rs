@@ -12,7 +12,6 @@ pub mod recovery;
 pub mod saved;
 pub mod start;
 pub mod streak;
-pub mod text;
 pub mod tracker;
 pub mod url;
 pub mod watcher;

@@ -2,7 +2,6 @@
 //! Retry-After, and the limits.
 
 use super::datetime::http_date_ms;
-use super::text;
 
 /// Every number of the polling behaviour; the defaults are the product's.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -181,9 +180,13 @@ fn grow(ms: u64, timing: &Timing) -> u64 {
 /// The wait a Retry-After header asks for (seconds or HTTP date), clamped to
 /// [`interval_ms`, `max_retry_after_ms`]; `None` when absent or unreadable.
 pub fn retry_after_ms(header: Option<&str>, now_ms: u64, timing: &Timing) -> Option<u64> {
-    let value = text::trim(header?);
-    let wait = if let Some(secs) = text::digits(value) {
-        secs.saturating_mul(1000)
+    let value = header?.trim_ascii();
+    let wait = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // A number of seconds too big for u64 is still "a long time": the cap applies.
+        value
+            .parse::<u64>()
+            .unwrap_or(u64::MAX)
+            .saturating_mul(1000)
     } else {
         http_date_ms(value)?.saturating_sub(now_ms)
     };

@@ -1,13 +1,10 @@
 //! Recovering from a failed job without partner code: whether to try again by itself, when,
 //! and with which request; and when an institution's outage is over.
 
-use crate::prelude::*;
-
 use super::advice::{Action, ConnectorStatus, FailureAdvice, TRY_LATER_MS};
 use super::job::{Failure, Job};
 use super::policy::TimingError;
 use super::start::StartJob;
-use super::text;
 
 /// How often `/connectors` is read while an institution is in a major outage: outages last
 /// hours, and a minute late is soon enough to tell the user their bank is back.
@@ -104,9 +101,13 @@ pub fn lifted(status: Option<ConnectorStatus>) -> bool {
 /// on the API origin), so it works for a job started elsewhere too.
 pub fn refresh_of(job: &Job) -> Option<StartJob> {
     let source = job.links.source.as_deref()?;
-    let path = text::trim_end(text::before_any(source, b"?#"), b'/');
+    let path = source
+        .split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .trim_end_matches('/');
     // Split on the last '/' rather than search for "/connections/": the id holds no '/'.
-    let (head, id) = text::rsplit_once(path, b'/')?;
+    let (head, id) = path.rsplit_once('/')?;
     if id.is_empty() || !head.ends_with("/connections") {
         return None;
     }

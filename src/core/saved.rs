@@ -1,8 +1,6 @@
 //! The saved form of a watch: enough to resume after a reload, and never a token.
 
-use crate::prelude::*;
-
-use alloc::borrow::Cow;
+use std::borrow::Cow;
 
 use super::job::{str_of, StepStatus};
 use super::json::{self, whole_number, Object, Value};

@@ -1,14 +1,10 @@
 //! Starting jobs: the create, update and refresh requests, and reading what they answer.
 
-use crate::prelude::*;
-
 use super::json::Value;
-use super::text;
 
 use super::json_out::JsonObject;
 
 use super::job::{job_from_value, parse_json, str_of, Job};
-use super::text::push_hex;
 use super::url::Origin;
 
 /// Basiq's production API.
@@ -65,7 +61,7 @@ pub fn create_connection(
         ("institution.id", &c.institution_id),
     ] {
         if value.as_deref().is_none_or(str::is_empty) {
-            return Err(StartError(cat!("credentials.", field, " is required")));
+            return Err(StartError(format!("credentials.{field} is required")));
         }
     }
     Ok(StartJob {
@@ -145,7 +141,7 @@ pub fn read_started(body: &str, origin: &Origin) -> Option<Started> {
         str_of(obj, "id")
             .filter(|id| !id.is_empty())
             .and_then(|id| segment(id).ok())
-            .map(|id| cat!(origin.as_str(), "/jobs/", id))
+            .map(|id| format!("{}/jobs/{id}", origin.as_str()))
     })?;
     Some(Started::Reference { url })
 }
@@ -158,7 +154,7 @@ fn connections_url(
     connection_id: Option<&str>,
     tail: &str,
 ) -> Result<String, StartError> {
-    let mut url = String::from(text::trim_end(base, b'/'));
+    let mut url = String::from(base.trim_end_matches('/'));
     url.push_str("/users/");
     push_segment(&mut url, user_id)?;
     url.push_str("/connections");
@@ -192,8 +188,7 @@ fn push_segment(out: &mut String, s: &str) -> Result<(), StartError> {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
             out.push(char::from(b));
         } else {
-            out.push('%');
-            push_hex(out, b);
+            out.push_str(&format!("%{b:02X}"));
         }
     }
     Ok(())

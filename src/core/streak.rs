@@ -1,20 +1,20 @@
 //! The run of `service-unavailable` jobs of one connection, remembered from job to job.
 
-use crate::prelude::*;
-
 use super::events::Outcome;
-use super::text;
-use super::text::num;
 use super::watcher::WatchConfig;
 
 /// Where a connection's run is kept (localStorage in a browser).
 pub fn storage_key(connection_id: &str) -> String {
-    cat!("basiq-jobs:failures:", connection_id)
+    format!("basiq-jobs:failures:{connection_id}")
 }
 
 /// Reads a stored run; anything unreadable counts as none.
 pub fn parse(stored: &str) -> Option<u32> {
-    u32::try_from(text::digits(text::trim(stored))?).ok()
+    let stored = stored.trim_ascii();
+    if stored.is_empty() || !stored.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    stored.parse().ok()
 }
 
 /// The run after `outcome`, given the run before it; `None` when the outcome says nothing
@@ -46,7 +46,7 @@ pub fn record(
     if run == 0 && previous.is_none() {
         return None;
     }
-    Some((storage_key(connection), (run > 0).then(|| num(run.into()))))
+    Some((storage_key(connection), (run > 0).then(|| run.to_string())))
 }
 
 /// The run a watch starts from: the one the partner gave, else the one stored for its

@@ -1,7 +1,5 @@
 //! The step tracker: successive snapshots in, one transition per status change out.
 
-use crate::prelude::*;
-
 use super::connector::Connector;
 use super::job::{Job, StepStatus};
 use super::policy::Due;

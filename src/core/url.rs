@@ -1,10 +1,5 @@
 //! URL origins: which URLs may be called, and with the token or not.
 
-use crate::prelude::*;
-
-use super::text;
-use super::text::split_once;
-
 /// The scheme, host and port of a URL, normalised (lowercase, default port dropped).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Origin(String);
@@ -18,7 +13,7 @@ impl Origin {
     /// A server-supplied link (absolute, or a path) as an absolute URL, if it is on this origin.
     pub fn own(&self, link: &str) -> Option<String> {
         if link.starts_with('/') && !link.starts_with("//") {
-            return (!has_bad_chars(link)).then(|| cat!(self.0, link));
+            return (!has_bad_chars(link)).then(|| format!("{}{link}", self.0));
         }
         self.owns(link).then(|| link.to_owned())
     }
@@ -88,14 +83,14 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
     if has_bad_chars(url) {
         return Err(UrlError::Malformed);
     }
-    let (scheme, rest) = split_once(url, "://").ok_or(UrlError::Malformed)?;
+    let (scheme, rest) = url.split_once("://").ok_or(UrlError::Malformed)?;
     let scheme = scheme.to_ascii_lowercase();
     let (secure, default_port) = match scheme.as_str() {
         "https" => (true, "443"),
         "http" => (false, "80"),
         _ => return Err(UrlError::Malformed),
     };
-    let end = text::before_any(rest, b"/?#").len();
+    let end = rest.split(['/', '?', '#']).next().unwrap_or_default().len();
     let authority = rest.get(..end).ok_or(UrlError::Malformed)?;
     // Userinfo in a URL is a classic origin-confusion trick; there is no use for it here.
     if authority.is_empty() || authority.bytes().any(|b| b == b'@') {
@@ -107,8 +102,8 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
         return Err(UrlError::Malformed);
     }
     let origin = match port {
-        Some(p) if p != default_port => cat!(scheme, "://", host, ":", p),
-        _ => cat!(scheme, "://", host),
+        Some(p) if p != default_port => format!("{scheme}://{host}:{p}"),
+        _ => format!("{scheme}://{host}"),
     };
     Ok(Parsed {
         loopback: is_loopback(&host),
@@ -119,7 +114,7 @@ fn parse(url: &str) -> Result<Parsed, UrlError> {
 
 fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
     let (host, port) = if authority.starts_with('[') {
-        let close = text::find(authority, "]").ok_or(UrlError::Malformed)?;
+        let close = authority.find(']').ok_or(UrlError::Malformed)?;
         let host = authority.get(..=close).ok_or(UrlError::Malformed)?;
         match authority.get(close + 1..) {
             Some("") | None => (host, None),
@@ -129,13 +124,13 @@ fn split_host_port(authority: &str) -> Result<(&str, Option<&str>), UrlError> {
             ),
         }
     } else {
-        match text::split_once(authority, ":") {
+        match authority.split_once(':') {
             Some((h, p)) => (h, Some(p)),
             None => (authority, None),
         }
     };
     if let Some(p) = port {
-        if p.len() > 5 || text::digits(p).is_none_or(|n| n > 65535) {
+        if p.len() > 5 || digits(p).is_none_or(|n| n > 65535) {
             return Err(UrlError::Malformed);
         }
     }
@@ -153,8 +148,15 @@ fn is_loopback(host: &str) -> bool {
         || host.ends_with(".localhost")
         || host == "[::1]"
         || (host.starts_with("127.")
-            && text::split(host, b'.').count() == 4
-            && text::split(host, b'.').all(|o| text::digits(o).is_some_and(|n| n <= 255)))
+            && host.split('.').count() == 4
+            && host.split('.').all(|o| digits(o).is_some_and(|n| n <= 255)))
+}
+
+/// A plain run of ASCII digits as a number.
+fn digits(s: &str) -> Option<u64> {
+    (!s.is_empty() && s.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| s.parse().ok())
+        .flatten()
 }
 
 #[cfg(test)]

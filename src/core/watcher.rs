@@ -3,14 +3,10 @@
 //! It never sleeps or fetches. The shell asks [`Watcher::poll`] what to do next,
 //! carries it out, and hands back what happened with the current time.
 
-use crate::prelude::*;
-
-use alloc::borrow::Cow;
-use alloc::collections::VecDeque;
+use std::borrow::Cow;
+use std::collections::VecDeque;
 
 use super::json::Value;
-use super::text;
-use super::text::{num, split_once};
 
 use super::advice::{
     describe_failure, Action as AdviceAction, ConnectorStatus, FailureAdvice, FailureContext,
@@ -70,12 +66,12 @@ impl ConfigError {
     /// A one-line developer-facing reason.
     pub fn reason(&self) -> String {
         match self {
-            Self::JobUrl(e) => cat!("jobUrl ", e.reason()),
-            Self::ApiOrigin(e) => cat!("apiOrigin ", e.reason()),
+            Self::JobUrl(e) => format!("jobUrl {}", e.reason()),
+            Self::ApiOrigin(e) => format!("apiOrigin {}", e.reason()),
             Self::JobUrlOffOrigin => "jobUrl is not on apiOrigin".into(),
             Self::NoToken => "a token or a getToken function is required".into(),
             Self::Timing(e) => e.0.into(),
-            Self::Saved(why) => cat!("the saved watch ", why),
+            Self::Saved(why) => format!("the saved watch {why}"),
         }
     }
 }
@@ -415,12 +411,11 @@ impl Watcher {
         match purpose {
             Purpose::Job | Purpose::Start => {
                 let message = match error {
-                    TransportError::Timeout => cat!(
-                        "the request took longer than ",
-                        num(self.cfg.timing.request_timeout_ms),
-                        " ms"
+                    TransportError::Timeout => format!(
+                        "the request took longer than {} ms",
+                        self.cfg.timing.request_timeout_ms
                     ),
-                    TransportError::Network(m) => cat!("the request failed: ", m),
+                    TransportError::Network(m) => format!("the request failed: {m}"),
                 };
                 self.transient(now_ms, ErrorKind::Network, None, message, None);
             }
@@ -438,7 +433,7 @@ impl Watcher {
         match result {
             Ok(()) => self.next_poll_ms = now_ms,
             Err(why) => {
-                let message = cat!("getToken failed: ", why);
+                let message = format!("getToken failed: {why}");
                 self.finish_error(ErrorKind::Unauthorized, None, message);
             }
         }
@@ -467,11 +462,10 @@ impl Watcher {
             return Err(mfa_error("no-challenge", "no MFA challenge is waiting"));
         };
         if answers.is_empty() || (mfa.prompts > 0 && answers.len() != mfa.prompts) {
-            let message = cat!(
-                "expected ",
-                num(mfa.prompts.max(1) as u64),
-                " answer(s), got ",
-                num(answers.len() as u64)
+            let message = format!(
+                "expected {} answer(s), got {}",
+                mfa.prompts.max(1),
+                answers.len()
             );
             return Err(MfaError {
                 kind: "invalid-answers",
@@ -505,7 +499,7 @@ impl Watcher {
             Err(e) => {
                 let message = match e {
                     TransportError::Timeout => "the answer timed out".to_owned(),
-                    TransportError::Network(m) => cat!("the answer could not be sent: ", m),
+                    TransportError::Network(m) => format!("the answer could not be sent: {m}"),
                 };
                 return Err(MfaError {
                     kind: "network",
@@ -528,10 +522,7 @@ impl Watcher {
         Err(MfaError {
             kind,
             http_status: Some(status),
-            message: cat!(
-                "the bank's challenge answer was refused with HTTP ",
-                num(status.into())
-            ),
+            message: format!("the bank's challenge answer was refused with HTTP {status}"),
         })
     }
 
@@ -607,7 +598,7 @@ impl Watcher {
 
     fn request_connector(&mut self) -> Action {
         let inst = self.cfg.institution_id.clone().unwrap_or_default();
-        let url = cat!(self.origin.as_str(), connectors_path(&inst));
+        let url = format!("{}{}", self.origin.as_str(), connectors_path(&inst));
         self.request(Purpose::Connector, url, None)
     }
 
@@ -639,13 +630,13 @@ impl Watcher {
                     self.next_poll_ms = now_ms;
                 }
                 _ => {
-                    let message = cat!("the new job's link ", url, " is outside the API origin");
+                    let message = format!("the new job's link {url} is outside the API origin");
                     self.finish_error(ErrorKind::UntrustedUrl, None, message);
                 }
             },
             Some(Started::Job(job)) => {
                 self.starting = None;
-                self.poll_url = cat!(self.origin.as_str(), "/jobs/", job.id);
+                self.poll_url = format!("{}/jobs/{}", self.origin.as_str(), job.id);
                 self.on_job(now_ms, job);
             }
             None => {
@@ -685,7 +676,7 @@ impl Watcher {
                 }
             }
             Err(e) => {
-                let message = cat!("the job answer was not a job: ", e.reason());
+                let message = format!("the job answer was not a job: {}", e.reason());
                 self.transient(
                     now_ms,
                     ErrorKind::InvalidResponse,
@@ -717,7 +708,7 @@ impl Watcher {
                 self.finish_error(ErrorKind::Unauthorized, Some(403), message);
             }
             404 | 410 => {
-                let message = cat!("the job was not found (HTTP ", num(r.status.into()), ")");
+                let message = format!("the job was not found (HTTP {})", r.status);
                 self.finish_error(ErrorKind::NotFound, Some(r.status), message);
             }
             429 => {
@@ -726,7 +717,7 @@ impl Watcher {
                 self.next_poll_ms = now_ms + wait;
             }
             500..=599 => {
-                let message = cat!("the server answered HTTP ", num(r.status.into()));
+                let message = format!("the server answered HTTP {}", r.status);
                 let after = retry_after_ms(r.retry_after, now_ms, &self.cfg.timing)
                     .filter(|_| r.status == 503);
                 self.transient(now_ms, ErrorKind::Http, Some(r.status), message, after);
@@ -737,14 +728,8 @@ impl Watcher {
                     _ => None,
                 };
                 let message = match &code {
-                    Some(c) => cat!(
-                        "the API refused the request with HTTP ",
-                        num(s.into()),
-                        " (",
-                        c,
-                        ")"
-                    ),
-                    None => cat!("the API refused the request with HTTP ", num(s.into())),
+                    Some(c) => format!("the API refused the request with HTTP {s} ({c})"),
+                    None => format!("the API refused the request with HTTP {s}"),
                 };
                 self.finish_error(ErrorKind::Http, Some(s), message);
                 // A documented failure code gets its own advice (e.g. an unknown institution).
@@ -780,12 +765,7 @@ impl Watcher {
     ) {
         self.errors_in_row += 1;
         if self.errors_in_row >= self.cfg.timing.max_consecutive_errors {
-            let message = cat!(
-                message,
-                " (",
-                num(self.errors_in_row.into()),
-                " times in a row)"
-            );
+            let message = format!("{message} ({} times in a row)", self.errors_in_row);
             self.finish_error(kind, status, message);
             return;
         }
@@ -822,7 +802,7 @@ impl Watcher {
         self.errors_in_row = 0;
         if let Err(url) = self.resolve_links(&mut job) {
             self.job = Some(SharedJob::new(job));
-            let message = cat!("the job links to ", url, ", outside the API origin");
+            let message = format!("the job links to {url}, outside the API origin");
             self.finish_error(ErrorKind::UntrustedUrl, None, message);
             return;
         }
@@ -915,7 +895,7 @@ impl Watcher {
             self.mfa = None;
             return;
         };
-        let mut key = cat!(step.title, "|", mfa.method.as_str(), "|");
+        let mut key = format!("{}|{}|", step.title, mfa.method.as_str());
         // Not `join`: its length checks link the number formatter.
         for (i, prompt) in mfa.prompts.iter().enumerate() {
             if i > 0 {
@@ -928,7 +908,7 @@ impl Watcher {
         let response_url = mfa
             .response_url
             .clone()
-            .unwrap_or_else(|| cat!(self.origin.as_str(), "/jobs/", job.id, "/mfa"));
+            .unwrap_or_else(|| format!("{}/jobs/{}/mfa", self.origin.as_str(), job.id));
         self.mfa = Some(MfaState {
             key: key.clone(),
             step: step.title.clone(),
@@ -1190,13 +1170,13 @@ impl Watcher {
             .clone()
             .or_else(|| self.job.as_ref().map(|j| j.id.clone()));
         let vars = [("reference", reference.as_deref().unwrap_or(""))];
-        let key = cat!("error.", kind.as_str());
+        let key = format!("error.{}", kind.as_str());
         let cat = &self.cfg.catalogue;
         FailureAdvice {
             code: kind.as_str().to_owned(),
             step: None,
             action,
-            title: cat.text(&cat!(key, ".title"), &vars),
+            title: cat.text(&format!("{key}.title"), &vars),
             message: cat.message(&key, &vars),
             retry_after_ms: (action == AdviceAction::TryLater)
                 .then_some(super::advice::TRY_LATER_MS),
@@ -1234,9 +1214,9 @@ fn failure_of(step: &super::job::Step) -> Failure {
 /// The connection id from `links.source` or the verify-credentials result.
 fn connection_id_of(job: &Job) -> Option<String> {
     let from = |url: &str| {
-        let path = text::before_any(url, b"?#");
-        let (_, rest) = split_once(path, "/connections/")?;
-        let id = text::before_any(rest, b"/");
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        let (_, rest) = path.split_once("/connections/")?;
+        let id = rest.split('/').next().unwrap_or_default();
         (!id.is_empty()).then(|| id.to_owned())
     };
     job.links

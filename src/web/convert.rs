@@ -4,8 +4,6 @@
 //! once (no serde: it would cost more than the whole core). Absent optional fields are left out
 //! rather than set to `undefined`.
 
-use crate::prelude::*;
-
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -233,7 +231,7 @@ impl<'a> Fields<'a> {
         if ok(&v) {
             return Some(v);
         }
-        self.fail(cat!(self.what, ".", key, must));
+        self.fail(format!("{}.{key}{must}", self.what));
         None
     }
 
@@ -262,11 +260,10 @@ impl<'a> Fields<'a> {
             None => default,
             Some(Some(op)) => op,
             Some(None) => {
-                let msg = cat!(
+                let msg = format!(
+                    "{}.operation must be \"create\", \"refresh\" or \"update\", not \"{}\"",
                     self.what,
-                    ".operation must be \"create\", \"refresh\" or \"update\", not \"",
-                    s.unwrap_or_default(),
-                    "\""
+                    s.unwrap_or_default()
                 );
                 self.fail(msg);
                 default

@@ -1,7 +1,5 @@
 //! `parseJob`, `describeFailure` and `stepLabel`: the core's parsing and advice, for JS.
 
-use crate::prelude::*;
-
 use wasm_bindgen::prelude::*;
 
 use super::convert::{
@@ -39,7 +37,7 @@ pub fn parse_job(
                     .and_then(|m| m.as_string())
                     .unwrap_or_default();
                 return Err(type_error(
-                    &cat!("parseJob: the object cannot be turned into JSON: ", why),
+                    &format!("parseJob: the object cannot be turned into JSON: {why}"),
                     Some(ParseError::NotJson.kind()),
                 ));
             }
@@ -47,7 +45,10 @@ pub fn parse_job(
     };
     match job::parse_job(&text) {
         Ok(job) => Ok(job_to_js(&job)),
-        Err(e) => Err(type_error(&cat!("parseJob: ", e.reason()), Some(e.kind()))),
+        Err(e) => Err(type_error(
+            &format!("parseJob: {}", e.reason()),
+            Some(e.kind()),
+        )),
     }
 }
 
@@ -61,7 +62,7 @@ pub fn describe_failure(
     #[wasm_bindgen(unchecked_param_type = "Failure")] failure: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "FailureContext")] context: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let fail = |msg: String| type_error(&cat!("describeFailure: ", msg), None);
+    let fail = |msg: String| type_error(&format!("describeFailure: {msg}"), None);
     let failure = failure_from_js(&failure).map_err(fail)?;
     let (ctx, catalogue) = if context.is_undefined() || context.is_null() {
         (FailureContext::default(), Catalogue::new(None, Vec::new()))
@@ -87,7 +88,7 @@ pub fn step_label(
     )]
     options: JsValue,
 ) -> Result<String, JsValue> {
-    let fail = |msg: &str| type_error(&cat!("stepLabel: ", msg), None);
+    let fail = |msg: &str| type_error(&format!("stepLabel: {msg}"), None);
     let Some(title) = title.as_string() else {
         return Err(fail("title must be a string"));
     };

@@ -1,9 +1,7 @@
 //! Carries out one core request with `fetch` (in `race.js`, each with its own AbortController).
 
-use crate::prelude::*;
-
-use alloc::rc::Rc;
-use core::cell::RefCell;
+use std::cell::RefCell;
+use std::rc::Rc;
 
 use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};

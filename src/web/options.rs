@@ -1,7 +1,5 @@
 //! Reads the `watchJob` options object into the core's config and the shell's JS handles.
 
-use crate::prelude::*;
-
 use js_sys::Function;
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,6 +1,6 @@
 //! Page-wide state: a `static` that only this page's one thread ever touches.
 
-use core::cell::RefCell;
+use std::cell::RefCell;
 
 /// A value shared by the whole page, for a `static`.
 pub(crate) struct PageLocal<T>(pub(crate) RefCell<T>);

@@ -4,17 +4,15 @@
 //! `JsFuture` per await would cost two closures and a promise reaction each time, and a poll
 //! awaits twice.
 
-use alloc::rc::Rc;
-use core::cell::{Cell, RefCell};
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Poll, Waker};
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::rc::Rc;
+use std::task::{Context, Poll, Waker};
 
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-
-use crate::prelude::*;
 
 #[wasm_bindgen(module = "/src/web/race.js")]
 extern "C" {

@@ -1,7 +1,5 @@
 //! `createConnection`, `updateConnection` and `refreshConnection`: start a job and watch it.
 
-use crate::prelude::*;
-
 use wasm_bindgen::prelude::*;
 
 use super::convert::{field, opt_string, Fields};
@@ -111,7 +109,7 @@ fn build(
 fn id(v: Option<&JsValue>, name: &str) -> Result<String, StartError> {
     v.and_then(JsValue::as_string)
         .filter(|s| !s.is_empty())
-        .ok_or_else(|| StartError(cat!(name, " must be a non-empty string")))
+        .ok_or_else(|| StartError(format!("{name} must be a non-empty string")))
 }
 
 /// `{ loginId, password, securityCode?, secondaryLoginId?, institution: { id } }`.

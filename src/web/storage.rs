@@ -1,7 +1,5 @@
 //! The page's localStorage, where there is one (not in workers, not when the browser blocks it).
 
-use crate::prelude::*;
-
 use wasm_bindgen::JsCast;
 
 use super::convert::field;

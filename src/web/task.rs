@@ -4,13 +4,13 @@
 //! the task is polled right then. A general executor queues a microtask per wake-up instead,
 //! which costs a JS call, a microtask and a call back on every await (two per poll).
 
-use alloc::boxed::Box;
-use alloc::sync::Arc;
-use alloc::task::Wake;
-use core::cell::{Cell, RefCell};
-use core::future::Future;
-use core::pin::Pin;
-use core::task::{Context, Waker};
+use std::boxed::Box;
+use std::cell::{Cell, RefCell};
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::Wake;
+use std::task::{Context, Waker};
 
 /// A future being run, and whether it was woken while being polled.
 struct Task {

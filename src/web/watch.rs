@@ -3,10 +3,8 @@
 //! One poll loop (a [`Stream`]) per job; every `JobWatch` of that job subscribes to it, so two
 //! watches of one job in a page never poll twice.
 
-use crate::prelude::*;
-
-use alloc::rc::{Rc, Weak};
-use core::cell::{Cell, RefCell};
+use std::cell::{Cell, RefCell};
+use std::rc::{Rc, Weak};
 
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
@@ -171,7 +169,7 @@ fn recall_failures(cfg: &mut WatchConfig, hooks: &Hooks) {
 
 /// A `TypeError` naming the function that refused its arguments.
 pub(crate) fn fail(what: &str, message: &str) -> JsValue {
-    type_error(&cat!(what, ": ", message), None)
+    type_error(&format!("{what}: {message}"), None)
 }
 
 fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
@@ -440,7 +438,7 @@ impl Sub {
         if let Some(f) = callback {
             if let Err(e) = f.call1(&JsValue::UNDEFINED, &event_to_js(event)) {
                 web_sys::console::error_2(
-                    &JsValue::from_str(&cat!("basiq-jobs: ", name, " threw")),
+                    &JsValue::from_str(&format!("basiq-jobs: {name} threw")),
                     &e,
                 );
             }
@@ -514,7 +512,7 @@ fn busy() -> MfaError {
 
 /// A JS `Error` with `kind` and `httpStatus`, for a refused MFA answer.
 fn mfa_error(e: &MfaError) -> JsValue {
-    let err = js_sys::Error::new(&cat!("answerMfa: ", e.message));
+    let err = js_sys::Error::new(&format!("answerMfa: {}", e.message));
     let _ = Reflect::set(&err, &JsValue::from_str("kind"), &JsValue::from_str(e.kind));
     if let Some(s) = e.http_status {
         let _ = Reflect::set(
