@@ -270,6 +270,15 @@ mod tests {
     }
 
     #[test]
+    fn a_retry_after_too_big_for_u64_is_the_cap_not_ordinary_back_off() {
+        let t = Timing::default();
+        let huge = "99999999999999999999999999";
+        assert_eq!(retry_after_ms(Some(huge), 0, &t), Some(600_000));
+        assert_eq!(retry_after_ms(Some("+5"), 0, &t), None);
+        assert_eq!(retry_after_ms(Some("-5"), 0, &t), None);
+    }
+
+    #[test]
     fn validation() {
         assert!(Timing::default().validate().is_ok());
         assert!(Timing {
