@@ -7,6 +7,9 @@ use std::sync::atomic::{AtomicIsize, Ordering};
 
 use basiq_jobs::core::watcher::{Action, Response, WatchConfig, Watcher};
 
+#[path = "support/urls.rs"]
+mod urls;
+
 struct Counting;
 
 static LIVE: AtomicIsize = AtomicIsize::new(0);
@@ -77,6 +80,7 @@ fn ten_thousand_polls_leave_the_heap_at_its_baseline() {
     let cfg = WatchConfig {
         job_url: "https://au-api.basiq.io/jobs/j".into(),
         has_token: true,
+        urls: urls::whatwg(),
         timing: basiq_jobs::core::policy::Timing {
             timeout_ms: u64::MAX / 4,
             ..Default::default()

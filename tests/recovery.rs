@@ -14,6 +14,8 @@ const REFRESH: &str = "https://au-api.basiq.io/users/u1/connections/c1/refresh";
 
 #[path = "support/sim.rs"]
 mod sim;
+#[path = "support/urls.rs"]
+mod urls;
 use sim::{Sim, T0};
 
 impl Sim {

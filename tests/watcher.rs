@@ -12,6 +12,8 @@ use basiq_jobs::core::watcher::{
 const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
 #[path = "support/sim.rs"]
 mod sim;
+#[path = "support/urls.rs"]
+mod urls;
 use sim::{Sim, T0};
 
 impl Sim {
@@ -39,6 +41,7 @@ fn cfg() -> WatchConfig {
         job_url: JOB_URL.into(),
         has_token: true,
         can_refresh_token: true,
+        urls: urls::whatwg(),
         ..Default::default()
     }
 }
@@ -199,13 +202,16 @@ fn success_resolves_absolute_result_urls_and_reports_every_step_in_order() {
                 connection_url.as_deref(),
                 Some("https://au-api.basiq.io/users/u1/connections/c1")
             );
+            // As the browser's URL parser serialises them: `'` in a query is `%27`.
             assert_eq!(
                 accounts_url.as_deref(),
-                Some("https://au-api.basiq.io/users/u1/accounts?filter=connection.id.eq('c1')")
+                Some("https://au-api.basiq.io/users/u1/accounts?filter=connection.id.eq(%27c1%27)")
             );
             assert_eq!(
                 transactions_url.as_deref(),
-                Some("https://au-api.basiq.io/users/u1/transactions?filter=connection.id.eq('c1')")
+                Some(
+                    "https://au-api.basiq.io/users/u1/transactions?filter=connection.id.eq(%27c1%27)"
+                )
             );
             assert_eq!(job.steps[1].result_url.as_deref(), accounts_url.as_deref());
         }
@@ -955,6 +961,7 @@ fn save_and_restore_continue_without_repeating_events() {
         WatchConfig {
             has_token: true,
             can_refresh_token: true,
+            urls: urls::whatwg(),
             ..Default::default()
         },
         later,
@@ -1015,6 +1022,7 @@ fn save_and_restore_continue_without_repeating_events() {
 fn restore_rejects_garbage_and_keeps_the_retry_queue_mode() {
     let base = WatchConfig {
         has_token: true,
+        urls: urls::whatwg(),
         ..Default::default()
     };
     for bad in ["", "{}", "null", "{\"v\":99}", "<html>"] {

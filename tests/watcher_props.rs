@@ -9,6 +9,9 @@ use basiq_jobs::core::job::StepStatus;
 use basiq_jobs::core::watcher::{Action, Response, WatchConfig, Watcher};
 use proptest::prelude::*;
 
+#[path = "support/urls.rs"]
+mod urls;
+
 const STATUSES: [&str; 6] = [
     "pending",
     "in-progress",
@@ -53,7 +56,7 @@ proptest! {
     #[test]
     fn events_chain_per_step_and_one_outcome((update, seq) in snapshots()) {
         let operation = if update { basiq_jobs::core::advice::Operation::Update } else { Default::default() };
-        let cfg = WatchConfig { job_url: "https://au-api.basiq.io/jobs/j".into(), has_token: true, operation, ..Default::default() };
+        let cfg = WatchConfig { job_url: "https://au-api.basiq.io/jobs/j".into(), has_token: true, operation, urls: urls::whatwg(), ..Default::default() };
         let mut w = Watcher::new(cfg, 0, 1).unwrap();
         let mut now = 0;
         let mut last: HashMap<String, StepStatus> = HashMap::new();

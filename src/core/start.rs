@@ -197,7 +197,10 @@ fn push_segment(out: &mut String, s: &str) -> Result<(), StartError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::url::origin_of;
+
+    fn origin_of(origin: &str) -> Result<Origin, ()> {
+        Ok(Origin::serialized(origin))
+    }
 
     fn creds() -> Credentials {
         Credentials {

@@ -25,7 +25,7 @@ use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
 use super::recovery::{self, Next, Recovery};
 use super::start::{read_started, StartJob, Started};
 use super::tracker::{Pace, Tracker, Transition};
-use super::url::{check_secure, Origin, UrlError};
+use super::url::{check_secure, connection_id, Origin, UrlError, Urls};
 
 /// Everything a watch needs to know up front.
 #[derive(Clone, Debug, Default)]
@@ -36,6 +36,8 @@ pub struct WatchConfig {
     pub start: Option<StartJob>,
     /// Where the token may go; defaults to the job URL's origin.
     pub api_origin: Option<String>,
+    /// The platform's URL parser, for every URL the watch checks or resolves.
+    pub urls: Urls,
     pub operation: Operation,
     pub connection_id: Option<String>,
     pub institution_id: Option<String>,
@@ -212,9 +214,9 @@ impl Watcher {
             .start
             .as_ref()
             .map_or(cfg.job_url.as_str(), |s| s.url.as_str());
-        let job_origin = check_secure(first_url).map_err(ConfigError::JobUrl)?;
+        let job_origin = check_secure(first_url, &cfg.urls).map_err(ConfigError::JobUrl)?;
         let origin = match cfg.api_origin.as_deref() {
-            Some(o) => check_secure(o).map_err(ConfigError::ApiOrigin)?,
+            Some(o) => check_secure(o, &cfg.urls).map_err(ConfigError::ApiOrigin)?,
             None => job_origin.clone(),
         };
         if origin != job_origin {
@@ -481,7 +483,7 @@ impl Watcher {
             id,
             purpose: Purpose::Mfa,
             method: Method::Post,
-            with_token: self.origin.owns(&url),
+            with_token: self.origin.owns(&url, &self.cfg.urls),
             body: Some(body),
             url,
             timeout_ms: self.cfg.timing.request_timeout_ms,
@@ -589,7 +591,7 @@ impl Watcher {
             } else {
                 Method::Get
             },
-            with_token: self.origin.owns(&url),
+            with_token: self.origin.owns(&url, &self.cfg.urls),
             url,
             body,
             timeout_ms: self.cfg.timing.request_timeout_ms,
@@ -623,7 +625,7 @@ impl Watcher {
         }
         self.unauthorized_in_row = 0;
         match read_started(r.body, &self.origin) {
-            Some(Started::Reference { url }) => match self.origin.own(&url) {
+            Some(Started::Reference { url }) => match self.origin.own(&url, &self.cfg.urls) {
                 Some(abs) => {
                     self.starting = None;
                     self.poll_url = abs;
@@ -810,7 +812,7 @@ impl Watcher {
             self.poll_url = s.clone();
         }
         if self.cfg.connection_id.is_none() {
-            self.cfg.connection_id = connection_id_of(&job);
+            self.cfg.connection_id = connection_id_of(&job, &self.cfg.urls);
         }
         let job = SharedJob::new(job);
         let first = !self.polled_once;
@@ -1102,10 +1104,10 @@ impl Watcher {
 
     /// Checks every link in the job and makes result URLs absolute; `Err` names a foreign one.
     fn resolve_links(&self, job: &mut Job) -> Result<(), String> {
-        let origin = &self.origin;
+        let (origin, urls) = (&self.origin, &self.cfg.urls);
         let check = |link: &mut Option<String>| -> Result<(), String> {
             if let Some(l) = link.as_deref() {
-                match origin.own(l) {
+                match origin.own(l, urls) {
                     Some(abs) => *link = Some(abs),
                     None => return Err(l.to_owned()),
                 }
@@ -1212,13 +1214,8 @@ fn failure_of(step: &super::job::Step) -> Failure {
 }
 
 /// The connection id from `links.source` or the verify-credentials result.
-fn connection_id_of(job: &Job) -> Option<String> {
-    let from = |url: &str| {
-        let path = url.split(['?', '#']).next().unwrap_or_default();
-        let (_, rest) = path.split_once("/connections/")?;
-        let id = rest.split('/').next().unwrap_or_default();
-        (!id.is_empty()).then(|| id.to_owned())
-    };
+fn connection_id_of(job: &Job, urls: &Urls) -> Option<String> {
+    let from = |url: &str| connection_id(url, urls);
     job.links
         .source
         .as_deref()

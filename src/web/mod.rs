@@ -10,6 +10,7 @@ mod start;
 mod storage;
 mod task;
 mod types;
+mod url;
 mod watch;
 
 #[cfg(test)]

@@ -16,7 +16,12 @@ pub struct Sim {
 }
 
 impl Sim {
+    /// A watch of `cfg`, with the WHATWG URL parser standing in for the browser's.
     pub fn new(cfg: WatchConfig) -> Self {
+        let cfg = WatchConfig {
+            urls: super::urls::whatwg(),
+            ..cfg
+        };
         Self {
             w: Watcher::new(cfg, T0, 7).unwrap(),
             now: T0,
