@@ -47,30 +47,64 @@ impl Default for Timing {
 
 /// Why a timing value is refused.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct TimingError(pub &'static str);
+pub struct TimingError(pub String);
 
 impl Timing {
     /// Checks the values make sense together.
     pub fn validate(&self) -> Result<(), TimingError> {
         if self.interval_ms == 0 {
-            return Err(TimingError("intervalMs must be greater than 0"));
+            return Err(TimingError("intervalMs must be greater than 0".into()));
         }
         if self.max_interval_ms < self.interval_ms {
-            return Err(TimingError("maxIntervalMs must be at least intervalMs"));
+            return Err(TimingError("maxIntervalMs must be at least intervalMs".into()));
         }
         if self.backoff_permille < 1000 {
-            return Err(TimingError("backoff must be at least 1"));
+            return Err(TimingError("backoff must be at least 1".into()));
         }
         if self.jitter_permille > 1000 {
-            return Err(TimingError("jitter must be between 0 and 1"));
+            return Err(TimingError("jitter must be between 0 and 1".into()));
         }
         if self.timeout_ms == 0 || self.request_timeout_ms == 0 || self.long_interval_ms == 0 {
-            return Err(TimingError("timeouts and intervals must be greater than 0"));
+            return Err(TimingError("timeouts and intervals must be greater than 0".into()));
         }
         if self.max_consecutive_errors == 0 {
-            return Err(TimingError("maxConsecutiveErrors must be at least 1"));
+            return Err(TimingError("maxConsecutiveErrors must be at least 1".into()));
+        }
+        if self.max_consecutive_errors > MAX_ERRORS_IN_ROW {
+            return Err(TimingError("maxConsecutiveErrors must be at most 1000".into()));
+        }
+        let bounded = [
+            (self.interval_ms, "intervalMs"),
+            (self.max_interval_ms, "maxIntervalMs"),
+            (self.timeout_ms, "timeoutMs"),
+            (self.long_interval_ms, "longIntervalMs"),
+            (self.request_timeout_ms, "requestTimeoutMs"),
+        ];
+        within_max(&bounded)?;
+        if self.backoff_permille > MAX_BACKOFF_PERMILLE {
+            return Err(TimingError("backoff must be at most 10".into()));
         }
         Ok(())
+    }
+}
+
+/// The longest any timing option may be: far beyond any real use, and small enough that no
+/// sum with a clock reading can overflow.
+pub const MAX_OPTION_MS: u64 = 30 * 24 * 60 * 60 * 1000;
+
+/// The most failures in a row a watch may be told to tolerate.
+const MAX_ERRORS_IN_ROW: u32 = 1000;
+
+/// The steepest back-off a watch may be told to use (×10 per poll).
+const MAX_BACKOFF_PERMILLE: u64 = 10_000;
+
+/// Refuses the first of `values` over [`MAX_OPTION_MS`], naming its option.
+pub fn within_max(values: &[(u64, &'static str)]) -> Result<(), TimingError> {
+    match values.iter().find(|(v, _)| *v > MAX_OPTION_MS) {
+        Some((_, name)) => Err(TimingError(format!(
+            "{name} must be at most 30 days ({MAX_OPTION_MS} ms)"
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -299,5 +333,55 @@ mod tests {
         }
         .validate()
         .is_err());
+    }
+
+    #[test]
+    fn huge_timing_values_are_refused_by_name() {
+        let refused = |t: Timing| t.validate().err().map(|e| e.0);
+        let d = Timing::default;
+        let huge = u64::MAX;
+        assert_eq!(
+            refused(Timing {
+                long_interval_ms: huge,
+                ..d()
+            }),
+            Some("longIntervalMs must be at most 30 days (2592000000 ms)".into())
+        );
+        for t in [
+            Timing {
+                interval_ms: huge,
+                max_interval_ms: huge,
+                ..d()
+            },
+            Timing {
+                max_interval_ms: MAX_OPTION_MS + 1,
+                ..d()
+            },
+            Timing {
+                timeout_ms: huge,
+                ..d()
+            },
+            Timing {
+                request_timeout_ms: huge,
+                ..d()
+            },
+            Timing {
+                backoff_permille: huge,
+                ..d()
+            },
+            Timing {
+                max_consecutive_errors: u32::MAX,
+                ..d()
+            },
+        ] {
+            assert!(refused(t.clone()).is_some(), "{t:?}");
+        }
+        let at_the_limit = Timing {
+            max_interval_ms: MAX_OPTION_MS,
+            timeout_ms: MAX_OPTION_MS,
+            long_interval_ms: MAX_OPTION_MS,
+            ..d()
+        };
+        assert_eq!(refused(at_the_limit), None);
     }
 }

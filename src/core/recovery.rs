@@ -3,7 +3,7 @@
 
 use super::advice::{Action, ConnectorStatus, FailureAdvice, TRY_LATER_MS};
 use super::job::{Failure, Job};
-use super::policy::TimingError;
+use super::policy::{within_max, TimingError};
 use super::start::StartJob;
 
 /// How often `/connectors` is read while an institution is in a major outage: outages last
@@ -38,9 +38,13 @@ impl Recovery {
     /// Checks the values make sense.
     pub fn validate(&self) -> Result<(), TimingError> {
         if self.outage_interval_ms == 0 {
-            return Err(TimingError("outageIntervalMs must be greater than 0"));
+            return Err(TimingError("outageIntervalMs must be greater than 0".into()));
         }
-        Ok(())
+        let delay = self.retry_delay_ms.unwrap_or_default();
+        within_max(&[
+            (self.outage_interval_ms, "outageIntervalMs"),
+            (delay, "retryDelayMs"),
+        ])
     }
 
     /// Whether an outage is waited out rather than ending the watch.
@@ -123,6 +127,21 @@ pub fn refresh_of(job: &Job) -> Option<StartJob> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn huge_recovery_intervals_are_refused() {
+        let r = Recovery {
+            outage_interval_ms: u64::MAX,
+            ..Recovery::default()
+        };
+        assert!(r.validate().is_err());
+        let r = Recovery {
+            retry_delay_ms: Some(u64::MAX),
+            ..Recovery::default()
+        };
+        assert!(r.validate().is_err());
+        assert!(Recovery::default().validate().is_ok());
+    }
     use crate::core::job::JobLinks;
 
     fn job(source: Option<&str>) -> Job {

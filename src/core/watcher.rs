@@ -72,7 +72,7 @@ impl ConfigError {
             Self::ApiOrigin(e) => format!("apiOrigin {}", e.reason()),
             Self::JobUrlOffOrigin => "jobUrl is not on apiOrigin".into(),
             Self::NoToken => "a token or a getToken function is required".into(),
-            Self::Timing(e) => e.0.into(),
+            Self::Timing(e) => e.0.clone(),
             Self::Saved(why) => format!("the saved watch {why}"),
         }
     }
