@@ -1,6 +1,7 @@
 //! The sans-IO core: every decision, in pure Rust, with time passed in.
 pub mod advice;
 pub mod connector;
+pub mod consent;
 pub mod datetime;
 pub mod events;
 pub mod job;

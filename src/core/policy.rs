@@ -56,7 +56,9 @@ impl Timing {
             return Err(TimingError("intervalMs must be greater than 0".into()));
         }
         if self.max_interval_ms < self.interval_ms {
-            return Err(TimingError("maxIntervalMs must be at least intervalMs".into()));
+            return Err(TimingError(
+                "maxIntervalMs must be at least intervalMs".into(),
+            ));
         }
         if self.backoff_permille < 1000 {
             return Err(TimingError("backoff must be at least 1".into()));
@@ -65,13 +67,19 @@ impl Timing {
             return Err(TimingError("jitter must be between 0 and 1".into()));
         }
         if self.timeout_ms == 0 || self.request_timeout_ms == 0 || self.long_interval_ms == 0 {
-            return Err(TimingError("timeouts and intervals must be greater than 0".into()));
+            return Err(TimingError(
+                "timeouts and intervals must be greater than 0".into(),
+            ));
         }
         if self.max_consecutive_errors == 0 {
-            return Err(TimingError("maxConsecutiveErrors must be at least 1".into()));
+            return Err(TimingError(
+                "maxConsecutiveErrors must be at least 1".into(),
+            ));
         }
         if self.max_consecutive_errors > MAX_ERRORS_IN_ROW {
-            return Err(TimingError("maxConsecutiveErrors must be at most 1000".into()));
+            return Err(TimingError(
+                "maxConsecutiveErrors must be at most 1000".into(),
+            ));
         }
         let bounded = [
             (self.interval_ms, "intervalMs"),

@@ -38,7 +38,9 @@ impl Recovery {
     /// Checks the values make sense.
     pub fn validate(&self) -> Result<(), TimingError> {
         if self.outage_interval_ms == 0 {
-            return Err(TimingError("outageIntervalMs must be greater than 0".into()));
+            return Err(TimingError(
+                "outageIntervalMs must be greater than 0".into(),
+            ));
         }
         let delay = self.retry_delay_ms.unwrap_or_default();
         within_max(&[

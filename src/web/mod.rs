@@ -1,4 +1,5 @@
 //! The web shell: the only code that touches JS. It carries out what the core decides.
+mod consent;
 mod convert;
 mod exports;
 mod http;
@@ -13,6 +14,8 @@ mod types;
 mod url;
 mod watch;
 
+#[cfg(test)]
+mod consent_tests;
 #[cfg(test)]
 mod watch_tests;
 

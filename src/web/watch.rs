@@ -60,6 +60,7 @@ struct Sub {
 
 /// A job being watched: its outcome, its state, and ways to steer it.
 #[wasm_bindgen]
+#[derive(Clone)]
 pub struct JobWatch {
     sub: Rc<Sub>,
     done: Promise,
