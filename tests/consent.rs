@@ -35,19 +35,29 @@ fn the_consent_ui_gets_the_token_and_only_the_parameters_given() {
         keys,
         ["token", "action", "state", "institutionId", "connectionId"]
     );
-    assert_eq!(t.query[2].1, "s 1&x", "values are raw: the URL writer encodes them");
+    assert_eq!(
+        t.query[2].1, "s 1&x",
+        "values are raw: the URL writer encodes them"
+    );
     let empty_state = ConsentRequest {
         state: Some(String::new()),
         ..request()
     };
-    assert_eq!(consent_target(&empty_state, &whatwg()).unwrap().query.len(), 1);
+    assert_eq!(
+        consent_target(&empty_state, &whatwg()).unwrap().query.len(),
+        1
+    );
 }
 
 #[test]
 fn no_token_or_an_insecure_consent_base_is_refused() {
     let u = whatwg();
     assert!(consent_target(&ConsentRequest::default(), &u).is_err());
-    for bad in ["http://consent.example/home", "javascript:alert(1)", "/home"] {
+    for bad in [
+        "http://consent.example/home",
+        "javascript:alert(1)",
+        "/home",
+    ] {
         let req = ConsentRequest {
             consent_base: Some(bad.into()),
             ..request()
