@@ -218,16 +218,17 @@ export async function pollSpeed({ pkg, rounds, watches, script, real, only = nul
   return out;
 }
 
-// ----- many watches in one page --------------------------------------------------------------
+// ----- a page watching several jobs (a refresh-all) -----------------------------------------
 
 /**
  * Starts `count` watches of different jobs that poll in step (interval `intervalMs`, no jitter,
- * no back-off) against a scripted fetch, and measures each poll round's main-thread burst:
+ * no back-off; `operation` as the page would pass it) against a scripted fetch, and measures
+ * each poll round's main-thread burst:
  * from the first poll timer of the round firing to the last piece of work of that round. Work
  * belongs to round k from the moment the k-th fetch of every watch has been started (all
  * watches poll once per round), so slow rounds are measured as they are, never merged.
  */
-export async function concurrent({ pkg, impl, count, intervalMs }) {
+export async function concurrent({ pkg, impl, count, intervalMs, operation = "create" }) {
   const lib = await load(pkg);
   const polls = 2 * LAST_STATE + 1; // a step change every second round, then success
   const scripts = new Map();
@@ -266,6 +267,7 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
     }
     return savedSetTimeout(fn, ms, ...args);
   };
+  // Every main-thread task over 50 ms while the watches run (Chromium's Long Tasks API).
   const longTasks = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
@@ -274,6 +276,7 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
   const start = starter(lib, impl);
   const options = {
     token: "bench-token",
+    operation,
     fetch: markedFetch,
     intervalMs,
     maxIntervalMs: intervalMs,
