@@ -11,7 +11,7 @@ const us = (v) => `${num(v, 1)} µs`;
 const sec = (v) => `${num(v / 1000, 2)} s`;
 const signedKb = (b) => `${b >= 0 ? "+" : "−"}${num(Math.abs(b) / KB, 1)} KB`;
 const signedBytes = (b) => `${b >= 0 ? "+" : "−"}${num(Math.abs(b))} B`;
-const verdict = (ok) => (ok ? "pass" : "**FAIL**");
+const verdict = (ok) => (ok === null ? "not measured yet" : ok ? "pass" : "**FAIL**");
 const pct = (x) => `${num(x * 100, 1)} %`;
 const md = (s) => String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 // Inside a code span entities are not decoded: only the table's pipe needs escaping.
@@ -19,7 +19,7 @@ const code = (s) => `\`${String(s).replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 const short = (s, n = 90) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const longTaskCell = (x) => (x.longTasks ? `${x.longTasks}, longest ${num(x.longTaskMax, 0)} ms` : "none");
 
-/** Budgets (DESIGN.md) and whether the figures meet them. */
+/** Budgets (DESIGN.md) and whether the figures meet them; `ok: null` is "not measured yet". */
 export function budgets(r) {
   const ours = r.requests.strategies[0];
   const fixed1 = r.requests.strategies.find((s) => s.name.startsWith("fixed 1 s"));
@@ -30,22 +30,28 @@ export function budgets(r) {
   const longTasks = c.longTasks ? `${c.longTasks} task${c.longTasks > 1 ? "s" : ""} over 50 ms, longest ${num(c.longTaskMax, 0)} ms` : "no task over 50 ms";
   return [
     {
-      what: "shipped size, `.wasm` + JS glue, gzip -9",
-      budget: "≤ 24 KB",
-      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + glue ${kb(r.size.glue.gzip)})`,
-      ok: r.size.shipped.gzip <= 24 * KB,
+      what: "shipped size, `.wasm` + JS glue as `make build` writes them, gzip -9",
+      budget: "≤ 85 KB (CI guard: 110 KB)",
+      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + glue ${kb(r.size.glue.gzip)}); with the glue minified ${kb(r.size.minified.gzip)}`,
+      ok: r.size.shipped.gzip <= 85 * KB,
     },
     {
       what: "init (compile + instantiate) in headless Chromium",
-      budget: "≤ 5 ms median",
+      budget: "≤ 10 ms median",
       measured: `${range(r.init.fromBytes, ms(2))}, ${r.init.fromBytes.n} fresh pages`,
-      ok: r.init.fromBytes.median <= 5,
+      ok: r.init.fromBytes.median <= 10,
     },
     {
       what: "one poll's work (parse + diff + events, 5-step job)",
-      budget: "no slower than plain JS, same run",
-      measured: `${us(r.polls.job.wasm.median)} vs ${us(r.polls.job.js.median)} per poll: ×${num(r.polls.job.ratio.median, 2)} (×${num(r.polls.job.ratio.min, 2)}–${num(r.polls.job.ratio.max, 2)})`,
-      ok: r.polls.job.ratio.median <= 1,
+      budget: "≤ 100 µs median, reported beside plain JS",
+      measured: `${range(r.polls.job.wasm, us)} per poll; plain JS ${us(r.polls.job.js.median)} (×${num(r.polls.job.ratio.median, 2)})`,
+      ok: r.polls.job.wasm.median <= 100,
+    },
+    {
+      what: `a page watching ${c.jobs} jobs (a refresh-all)`,
+      budget: "no main-thread task over 50 ms; ≤ 2 ms main-thread work per poll round",
+      measured: `${longTasks}; ${range(c.roundMedian, ms(2))} per round (worst round ${num(c.roundMax.max, 2)} ms)`,
+      ok: c.longTasks === 0 && c.roundMedian.median <= 2,
     },
     {
       what: "memory over 10,000 polls: live Rust heap",
@@ -60,22 +66,22 @@ export function budgets(r) {
       ok: jsOk,
     },
     {
-      what: `a page watching ${c.jobs} jobs (a refresh-all)`,
-      budget: "no main-thread task over 50 ms; ≤ 2 ms main-thread work per poll round",
-      measured: `${longTasks}; ${range(c.roundMedian, ms(2))} per round (worst round ${num(c.roundMax.max, 2)} ms)`,
-      ok: c.longTasks === 0 && c.roundMedian.median <= 2,
+      what: "memory over a 7-day retry-queue wait on the sandbox clock",
+      budget: "live Rust heap and JS heap back to baseline",
+      measured: "not measured yet",
+      ok: null,
     },
     {
-      what: "noticing a job's end (3–30 s jobs)",
-      budget: "p95 within 1 s",
-      measured: `p95 ${sec(ours.p95)} (runs ${sec(ours.perRun.p95.min)}–${sec(ours.perRun.p95.max)}), p50 ${sec(ours.p50)}`,
-      ok: ours.p95 <= 1000,
+      what: "requests to notice a job's end (3–30 s jobs)",
+      budget: "within 1 s at p95, with fewer requests than a fixed 1 s poller",
+      measured: `p95 ${sec(ours.p95)} (runs ${sec(ours.perRun.p95.min)}–${sec(ours.perRun.p95.max)}), p50 ${sec(ours.p50)}; ${num(ours.meanRequests, 1)} requests per job vs ${num(fixed1.meanRequests, 1)}`,
+      ok: ours.p95 <= 1000 && ours.meanRequests < fixed1.meanRequests,
     },
     {
-      what: "requests to notice a job's end",
-      budget: "fewer than a fixed 1 s poller",
-      measured: `${num(ours.meanRequests, 1)} per job vs ${num(fixed1.meanRequests, 1)}`,
-      ok: ours.meanRequests < fixed1.meanRequests,
+      what: "two tabs watching one job",
+      budget: "the requests of one tab",
+      measured: "not measured yet",
+      ok: null,
     },
   ];
 }
