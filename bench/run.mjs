@@ -22,6 +22,7 @@ import { requestsChart } from "./lib/chart.mjs";
 import { measureRequests } from "./lib/requests.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { contributors, fileSizes, jsFiles, totalSizes } from "./lib/size.mjs";
+import { busyMs, mainThreadTasks } from "./lib/trace.mjs";
 import { mean, quantile, summary } from "./lib/stats.mjs";
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -258,7 +259,9 @@ async function profilePolls(browser, url) {
 
 /**
  * A page watching CONCURRENT_JOBS jobs (a refresh-all): main-thread work per poll round, and
- * every main-thread task over 50 ms (the page's own PerformanceObserver for "longtask").
+ * every main-thread task over 50 ms (the page's own PerformanceObserver for "longtask"). A
+ * Chromium trace of each run gives the busy time of the page's main thread inside each round's
+ * burst and the longest task of any length.
  */
 async function measureConcurrent(browser, url) {
   const out = {};
@@ -270,18 +273,29 @@ async function measureConcurrent(browser, url) {
       await cdp.send("Performance.enable");
       const metric = async (name) => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === name)?.value ?? NaN;
       const task0 = await metric("TaskDuration");
+      await browser.startTracing(page, { categories: ["devtools.timeline", "disabled-by-default-devtools.timeline", "blink.user_timing"] });
       const r = await call(page, "concurrent", { pkg: "/pkg/basiq_jobs.js", impl, count: CONCURRENT_JOBS, intervalMs: CONCURRENT_INTERVAL_MS, operation: "refresh" });
+      const trace = await browser.stopTracing();
       const task1 = await metric("TaskDuration");
       if (page.errors.length || r.bad) throw new Error(`${CONCURRENT_JOBS} jobs (${impl}): ${r.bad} bad outcomes; ${page.errors.join("; ")}`);
       await context.close();
       // The first burst is the start (the watchJob calls and first polls); the rest are poll rounds.
       const rounds = r.bursts.slice(1).map((b) => b.ms);
+      const tasks = mainThreadTasks(trace, "basiq-bench-concurrent", r.markAt);
+      if (!tasks) throw new Error(`${CONCURRENT_JOBS} jobs (${impl}): the trace has no mark of the run`);
+      const during = tasks.filter((t) => t.start + t.ms >= r.startAt && t.start <= r.endAt);
+      const busy = r.bursts.slice(1).map((b) => busyMs(tasks, b.start, b.start + b.ms));
       runs.push({
         startMs: r.startMs,
         firstBurstMs: r.bursts[0]?.ms,
         rounds,
         roundMedian: summary(rounds).median,
         roundMax: Math.max(...rounds),
+        busy,
+        busyMedian: summary(busy).median,
+        busyMax: Math.max(...busy),
+        taskMax: Math.max(0, ...during.map((t) => t.ms)),
+        tasks: during.length,
         taskMsPerRound: ((task1 - task0) * 1000) / r.bursts.length,
         longTasks: r.longTasks,
         longTaskMax: Math.max(0, ...r.longTasks.map((t) => t.duration)),
@@ -294,6 +308,9 @@ async function measureConcurrent(browser, url) {
       runs,
       roundMedian: summary(runs.map((x) => x.roundMedian)),
       roundMax: summary(runs.map((x) => x.roundMax)),
+      busyMedian: summary(runs.map((x) => x.busyMedian)),
+      busyMax: summary(runs.map((x) => x.busyMax)),
+      taskMax: summary(runs.map((x) => x.taskMax)),
       taskMsPerRound: summary(runs.map((x) => x.taskMsPerRound)),
       start: summary(runs.map((x) => x.firstBurstMs)),
       longTasks: runs.reduce((n, x) => n + x.longTasks.length, 0),
@@ -486,7 +503,7 @@ async function only(parts) {
       const c = await measureConcurrent(browser, server.url);
       for (const impl of ["wasm", "js"]) {
         const lt = c[impl].longTasks ? `${c[impl].longTasks} over 50 ms, longest ${c[impl].longTaskMax.toFixed(0)} ms` : "none over 50 ms";
-        log(`${CONCURRENT_JOBS} jobs (${impl}): per round median ${c[impl].roundMedian.median.toFixed(2)} ms, worst ${c[impl].roundMax.max.toFixed(2)} ms, task ${c[impl].taskMsPerRound.median.toFixed(2)} ms/round; long tasks: ${lt}`);
+        log(`${CONCURRENT_JOBS} jobs (${impl}): per round median ${c[impl].roundMedian.median.toFixed(2)} ms (busy ${c[impl].busyMedian.median.toFixed(2)} ms), worst ${c[impl].roundMax.max.toFixed(2)} ms; longest task ${c[impl].taskMax.max.toFixed(1)} ms; long tasks: ${lt}`);
       }
     }
     if (parts.has("requests")) {
