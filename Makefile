@@ -11,7 +11,9 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
-WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg && scripts/minify-glue && scripts/shorten-imports.mjs
+# The package ships as wasm-pack writes it: the JS glue unminified (partners' bundlers minify it,
+# and readable glue gives readable stack traces) and the crate's JS snippets in pkg/snippets/.
+WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg
 
 .PHONY: test build demo setup e2e
 .DEFAULT_GOAL := build

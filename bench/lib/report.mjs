@@ -11,38 +11,47 @@ const us = (v) => `${num(v, 1)} µs`;
 const sec = (v) => `${num(v / 1000, 2)} s`;
 const signedKb = (b) => `${b >= 0 ? "+" : "−"}${num(Math.abs(b) / KB, 1)} KB`;
 const signedBytes = (b) => `${b >= 0 ? "+" : "−"}${num(Math.abs(b))} B`;
-const verdict = (ok) => (ok ? "pass" : "**FAIL**");
+const verdict = (ok) => (ok === null ? "not measured yet" : ok ? "pass" : "**FAIL**");
 const pct = (x) => `${num(x * 100, 1)} %`;
 const md = (s) => String(s).replace(/\|/g, "\\|").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 // Inside a code span entities are not decoded: only the table's pipe needs escaping.
 const code = (s) => `\`${String(s).replace(/`/g, "'").replace(/\|/g, "\\|")}\``;
 const short = (s, n = 90) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
+const longTaskCell = (x) => (x.longTasks ? `${x.longTasks}, longest ${num(x.longTaskMax, 0)} ms` : "none");
 
-/** Budgets (DESIGN.md) and whether the figures meet them. */
+/** Budgets (DESIGN.md) and whether the figures meet them; `ok: null` is "not measured yet". */
 export function budgets(r) {
   const ours = r.requests.strategies[0];
   const fixed1 = r.requests.strategies.find((s) => s.name.startsWith("fixed 1 s"));
   const mem = r.memory.wasm;
   const rustOk = mem.rustGrowth.max <= KB && mem.rustLeft.max <= KB;
   const jsOk = mem.jsGrowth.max <= 64 * KB && mem.jsLeft.max <= 64 * KB;
+  const c = r.concurrent.wasm;
+  const longTasks = c.longTasks ? `${c.longTasks} task${c.longTasks > 1 ? "s" : ""} over 50 ms, longest ${num(c.longTaskMax, 0)} ms` : `no task over 50 ms (longest ${num(c.taskMax.max, 1)} ms)`;
   return [
     {
-      what: "shipped size, `.wasm` + JS glue, gzip -9",
-      budget: "≤ 24 KB",
-      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + glue ${kb(r.size.glue.gzip)})`,
-      ok: r.size.shipped.gzip <= 24 * KB,
+      what: "shipped size, `.wasm` + JS glue as `make build` writes them, gzip -9",
+      budget: "≤ 85 KB (CI guard: 110 KB)",
+      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + glue ${kb(r.size.glue.gzip)}); with the glue minified ${kb(r.size.minified.gzip)}`,
+      ok: r.size.shipped.gzip <= 85 * KB,
     },
     {
       what: "init (compile + instantiate) in headless Chromium",
-      budget: "≤ 5 ms median",
+      budget: "≤ 10 ms median",
       measured: `${range(r.init.fromBytes, ms(2))}, ${r.init.fromBytes.n} fresh pages`,
-      ok: r.init.fromBytes.median <= 5,
+      ok: r.init.fromBytes.median <= 10,
     },
     {
       what: "one poll's work (parse + diff + events, 5-step job)",
-      budget: "no slower than plain JS, same run",
-      measured: `${us(r.polls.job.wasm.median)} vs ${us(r.polls.job.js.median)} per poll: ×${num(r.polls.job.ratio.median, 2)} (×${num(r.polls.job.ratio.min, 2)}–${num(r.polls.job.ratio.max, 2)})`,
-      ok: r.polls.job.ratio.median <= 1,
+      budget: "≤ 100 µs median, reported beside plain JS",
+      measured: `${range(r.polls.job.wasm, us)} per poll; plain JS ${us(r.polls.job.js.median)} (×${num(r.polls.job.ratio.median, 2)})`,
+      ok: r.polls.job.wasm.median <= 100,
+    },
+    {
+      what: `a page watching ${c.jobs} jobs (a refresh-all)`,
+      budget: "no main-thread task over 50 ms; ≤ 2 ms main-thread work per poll round",
+      measured: `${longTasks}; ${range(c.busyMedian, ms(2))} of main-thread work per round (worst round ${num(c.busyMax.max, 2)} ms)`,
+      ok: c.longTasks === 0 && c.busyMedian.median <= 2,
     },
     {
       what: "memory over 10,000 polls: live Rust heap",
@@ -57,22 +66,22 @@ export function budgets(r) {
       ok: jsOk,
     },
     {
-      what: "1,000 concurrent watches in one page",
-      budget: "≤ 20 ms main-thread work per poll round",
-      measured: `${range(r.concurrent.wasm.roundMedian, ms(1))} per round (worst round ${num(r.concurrent.wasm.roundMax.max, 1)} ms)`,
-      ok: r.concurrent.wasm.roundMedian.median <= 20,
+      what: "memory over a 7-day retry-queue wait on the sandbox clock",
+      budget: "live Rust heap and JS heap back to baseline",
+      measured: "not measured yet",
+      ok: null,
     },
     {
-      what: "noticing a job's end (3–30 s jobs)",
-      budget: "p95 within 1 s",
-      measured: `p95 ${sec(ours.p95)} (runs ${sec(ours.perRun.p95.min)}–${sec(ours.perRun.p95.max)}), p50 ${sec(ours.p50)}`,
-      ok: ours.p95 <= 1000,
+      what: "requests to notice a job's end (3–30 s jobs)",
+      budget: "within 1 s at p95, with fewer requests than a fixed 1 s poller",
+      measured: `p95 ${sec(ours.p95)} (runs ${sec(ours.perRun.p95.min)}–${sec(ours.perRun.p95.max)}), p50 ${sec(ours.p50)}; ${num(ours.meanRequests, 1)} requests per job vs ${num(fixed1.meanRequests, 1)}`,
+      ok: ours.p95 <= 1000 && ours.meanRequests < fixed1.meanRequests,
     },
     {
-      what: "requests to notice a job's end",
-      budget: "fewer than a fixed 1 s poller",
-      measured: `${num(ours.meanRequests, 1)} per job vs ${num(fixed1.meanRequests, 1)}`,
-      ok: ours.meanRequests < fixed1.meanRequests,
+      what: "two tabs watching one job",
+      budget: "the requests of one tab",
+      measured: "not measured yet",
+      ok: null,
     },
   ];
 }
@@ -106,7 +115,7 @@ export function writeReport(path, r) {
     "",
     "## Size",
     "",
-    "Release build (`wasm-pack build --release --target web`); alternatives bundled and minified with esbuild (ESM, browser). gzip at level 9, brotli at quality 11.",
+    "Shipped: the release build as `make build` writes it (`wasm-pack build --release --target web`: the `.wasm`, the JS glue unminified and the snippets in `pkg/snippets/`), each file compressed on its own, as `scripts/size-guard` counts it. Minified: the glue bundled with its snippets and minified by esbuild (ESM, browser), as a partner's bundler would; the `.wasm` as it is. The alternatives are bundled and minified the same way. gzip at level 9, brotli at quality 11.",
     "",
     "| artifact | raw | gzip -9 | brotli |",
     "|---|---:|---:|---:|",
@@ -158,11 +167,14 @@ export function writeReport(path, r) {
     `| one poll: 5-step job start to end (41 polls, 10 step changes), ${pl.job.wasm.n} rounds | ${range(pl.job.wasm, us)} | ${range(pl.job.js, us)} | ×${range(pl.job.ratio, (v) => num(v, 2))} |`,
     `| one poll: the same with real \`Response\` objects | ${range(pl.jobResponses.wasm, us)} | ${range(pl.jobResponses.js, us)} | ×${range(pl.jobResponses.ratio, (v) => num(v, 2))} |`,
     `| one poll: unchanged running job (400 polls, then success) | ${range(pl.steady.wasm, us)} | ${range(pl.steady.js, us)} | ×${range(pl.steady.ratio, (v) => num(v, 2))} |`,
-    `| 1,000 watches: main-thread burst per poll round, ${c.wasm.runs.length} runs × ${c.wasm.runs[0].rounds.length} rounds | ${range(c.wasm.roundMedian, ms(1))} | ${range(c.js.roundMedian, ms(1))} | ×${num(c.wasm.roundMedian.median / c.js.roundMedian.median, 2)} |`,
-    `| 1,000 watches: worst poll round | ${range(c.wasm.roundMax, ms(1))} | ${range(c.js.roundMax, ms(1))} | |`,
-    `| 1,000 watches: main-thread task time per round (CDP \`TaskDuration\`) | ${range(c.wasm.taskMsPerRound, ms(1))} | ${range(c.js.taskMsPerRound, ms(1))} | |`,
-    `| 1,000 watches: starting them (1,000 calls and first polls, one burst) | ${range(c.wasm.start, ms(0))} | ${range(c.js.start, ms(0))} | |`,
-    `| 1,000 watches: longest long task | ${range(c.wasm.longTaskMax, ms(0))} | ${range(c.js.longTaskMax, ms(0))} | |`,
+    `| ${c.wasm.jobs} jobs: main-thread work per poll round (trace), ${c.wasm.runs.length} runs × ${c.wasm.runs[0].rounds.length} rounds | ${range(c.wasm.busyMedian, ms(2))} | ${range(c.js.busyMedian, ms(2))} | ×${num(c.wasm.busyMedian.median / c.js.busyMedian.median, 2)} |`,
+    `| ${c.wasm.jobs} jobs: worst poll round's main-thread work (trace) | ${range(c.wasm.busyMax, ms(2))} | ${range(c.js.busyMax, ms(2))} | |`,
+    `| ${c.wasm.jobs} jobs: a poll round's burst, first poll timer to last work (wall time) | ${range(c.wasm.roundMedian, ms(2))} | ${range(c.js.roundMedian, ms(2))} | |`,
+    `| ${c.wasm.jobs} jobs: worst burst | ${range(c.wasm.roundMax, ms(2))} | ${range(c.js.roundMax, ms(2))} | |`,
+    `| ${c.wasm.jobs} jobs: main-thread task time per round (CDP \`TaskDuration\`, harness included) | ${range(c.wasm.taskMsPerRound, ms(2))} | ${range(c.js.taskMsPerRound, ms(2))} | |`,
+    `| ${c.wasm.jobs} jobs: starting them (${c.wasm.jobs} calls and first polls, one burst) | ${range(c.wasm.start, ms(2))} | ${range(c.js.start, ms(2))} | |`,
+    `| ${c.wasm.jobs} jobs: longest main-thread task (trace), start included | ${range(c.wasm.taskMax, ms(1))} | ${range(c.js.taskMax, ms(1))} | |`,
+    `| ${c.wasm.jobs} jobs: main-thread tasks over 50 ms (\`longtask\` observer), all runs | ${longTaskCell(c.wasm)} | ${longTaskCell(c.js)} | |`,
     "",
     `Events per round of the one-poll comparison (both implementations must agree): ${JSON.stringify(pl.job.events)}.`,
     "",
@@ -189,7 +201,7 @@ export function writeReport(path, r) {
     "",
     "| when | Rust live heap | JS heap | wasm memory | JS heap, plain-JS poller |",
     "|---|---:|---:|---:|---:|",
-    row("between watches (after a first 1,000-poll watch)", "before"),
+    row("between watches (after a first watch of 1,000 polls)", "before"),
     row("after 100 polls", "warm"),
     row("after 10,100 polls", "after"),
     row("the watch has ended", "ended"),
@@ -237,7 +249,7 @@ export function writeReport(path, r) {
     "",
     "- `bench/run.mjs` drives everything; the page side is `bench/page/harness.js`. Chromium is Debian's (`/usr/bin/chromium`), headless, through `playwright-core`, on a cross-origin-isolated page (microsecond timers).",
     "- One poll's work: `watchJob` and the plain-JS poller (`bench/baseline/poller.js`) follow the same scripted jobs one after another in the same page and run, alternating which goes first. The scripted `fetch` answers from memory; `intervalMs` is 1 (the smallest allowed; 0 is refused) and timers of 5 ms or less fire as soon as the event loop is free while `Date.now()` moves on to their deadline, so neither implementation waits and the time per poll is the work: building the request, reading the answer, parsing, diffing, events, scheduling.",
-    "- 1,000 watches: different job URLs (watches of one URL share a loop), scripted `fetch`, `intervalMs` 400 with no back-off and no jitter so every watch polls in the same burst; a round's burst runs from the first poll timer of the round firing to the last piece of work of that round (the next timer set, or `done`), all main-thread work; work is counted in round k once every watch has started its k-th request.",
+    `- ${c.wasm.jobs} jobs (a refresh-all): ${c.wasm.jobs} watches of different job URLs (\`operation: "refresh"\`), scripted \`fetch\`, \`intervalMs\` ${c.wasm.intervalMs} with no back-off and no jitter so every watch polls in the same burst; a round's burst runs from the first poll timer of the round firing to the last piece of work of that round (the next timer set, or \`done\`), all main-thread work; work is counted in round k once every watch has started its k-th request. Long tasks are the page's own \`PerformanceObserver\` for \`longtask\` entries (every task over 50 ms) from the first \`watchJob\` call to the last outcome. A Chromium trace of each run (\`devtools.timeline\` \`RunTask\` events of the page's main thread, tied to the page's clock by a \`performance.mark\`) gives the main-thread work inside each round's burst (the burst's wall time minus the gaps between tasks; it includes the scripted \`fetch\` and the harness's counters) and the longest task of any length, from the task that starts the watches to the last outcome.`,
     "- Init: each figure is a new browser context and page; the JS glue is imported first, then `await init()` is timed.",
     `- Repetitions: ${Object.entries(r.reps)
       .map(([k, v]) => `${k} ${v}`)

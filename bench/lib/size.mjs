@@ -2,7 +2,8 @@
 // wasm's bytes go (per function, module and crate, from the name section of a build that keeps
 // names but is otherwise the release build).
 
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
+import { join, relative } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 /** Raw, gzip -9 and brotli (quality 11) sizes of a buffer. */
@@ -20,6 +21,19 @@ export function sizes(buf) {
 }
 
 export const fileSizes = (path) => sizes(readFileSync(path));
+
+/** Every `.js` file under `dir` (the JS glue and its snippets), sorted, relative to `dir`. */
+export function jsFiles(dir) {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile() && e.name.endsWith(".js"))
+    .map((e) => relative(dir, join(e.parentPath ?? e.path, e.name)))
+    .sort();
+}
+
+/** Raw, gzip and brotli sizes summed over files, each compressed on its own (as served). */
+export function totalSizes(list) {
+  return list.reduce((t, x) => ({ raw: t.raw + x.raw, gzip: t.gzip + x.gzip, brotli: t.brotli + x.brotli }), { raw: 0, gzip: 0, brotli: 0 });
+}
 
 // ----- a minimal wasm reader ---------------------------------------------------------------
 

@@ -218,16 +218,17 @@ export async function pollSpeed({ pkg, rounds, watches, script, real, only = nul
   return out;
 }
 
-// ----- many watches in one page --------------------------------------------------------------
+// ----- a page watching several jobs (a refresh-all) -----------------------------------------
 
 /**
  * Starts `count` watches of different jobs that poll in step (interval `intervalMs`, no jitter,
- * no back-off) against a scripted fetch, and measures each poll round's main-thread burst:
+ * no back-off; `operation` as the page would pass it) against a scripted fetch, and measures
+ * each poll round's main-thread burst:
  * from the first poll timer of the round firing to the last piece of work of that round. Work
  * belongs to round k from the moment the k-th fetch of every watch has been started (all
  * watches poll once per round), so slow rounds are measured as they are, never merged.
  */
-export async function concurrent({ pkg, impl, count, intervalMs }) {
+export async function concurrent({ pkg, impl, count, intervalMs, operation = "create" }) {
   const lib = await load(pkg);
   const polls = 2 * LAST_STATE + 1; // a step change every second round, then success
   const scripts = new Map();
@@ -266,6 +267,7 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
     }
     return savedSetTimeout(fn, ms, ...args);
   };
+  // Every main-thread task over 50 ms while the watches run (Chromium's Long Tasks API).
   const longTasks = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) longTasks.push({ start: e.startTime, duration: e.duration });
@@ -274,6 +276,7 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
   const start = starter(lib, impl);
   const options = {
     token: "bench-token",
+    operation,
     fetch: markedFetch,
     intervalMs,
     maxIntervalMs: intervalMs,
@@ -282,17 +285,22 @@ export async function concurrent({ pkg, impl, count, intervalMs }) {
     onStep: behind,
     onProgress: behind,
   };
+  // The scripts above are the harness's work: the watches start in a task of their own. The mark
+  // ties a trace of the run (bench/lib/trace.mjs) to this page's clock.
+  await sleep(0);
+  const markAt = performance.mark("basiq-bench-concurrent").startTime;
   ahead();
   const t0 = performance.now();
   const dones = urls.map((url) => start(url, options).then((o) => (behind(), o)));
   const startMs = performance.now() - t0;
   const outcomes = await Promise.all(dones);
+  const endAt = performance.now();
   await sleep(50);
   observer.disconnect();
   globalThis.setTimeout = savedSetTimeout;
   const bad = outcomes.filter((o) => o.status !== "success").length;
   const bursts = rounds.map((r) => ({ start: r.first, ms: r.last - r.first }));
-  return { count, polls: fetch.total(), bad, startMs, bursts, longTasks };
+  return { count, polls: fetch.total(), bad, startMs, bursts, longTasks, markAt, startAt: t0, endAt };
 }
 
 // ----- memory --------------------------------------------------------------------------------
