@@ -29,6 +29,7 @@ test: setup
 	wasm-pack test --headless --chrome
 	$(WASM_PACK_BUILD)
 	scripts/size-guard
+	node --test tests/types/
 	$(E2E)
 
 build: setup

@@ -8,6 +8,31 @@ use super::watch::{watch_job, JobWatch};
 use crate::core::consent::{self, ConsentRequest};
 use crate::core::start::DEFAULT_API_BASE;
 
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &str = r#"
+/** What to ask Basiq's hosted Consent UI for (`consentUrl`). */
+export interface ConsentOptions {
+  /** A CLIENT_ACCESS token bound to the user, minted by your backend. */
+  token: string;
+  /** `"connect"`, `"update"`, `"reauthorise"`, …; leave it out for a first consent. */
+  action?: string;
+  /** Returned unchanged with the redirect: check it there. */
+  state?: string;
+  /** Skips the bank list. */
+  institutionId?: string;
+  /** The connection to update or reauthorise. */
+  connectionId?: string;
+  /** Another Consent UI address (https, or http on loopback); default `https://consent.basiq.io/home`. */
+  consentBase?: string;
+}
+
+/** Options of `watchJobs`: those of `watchJob`, and where the jobs are. */
+export interface WatchJobsOptions extends WatchOptions {
+  /** The Basiq API the job ids belong to (default `https://au-api.basiq.io`). */
+  apiBase?: string;
+}
+"#;
+
 /// The Consent UI address to send the user to (`https://consent.basiq.io/home?token=…`).
 #[wasm_bindgen(js_name = consentUrl)]
 pub fn consent_url(

@@ -11,7 +11,7 @@ use crate::core::start::{self, Credentials, StartError, StartJob, DEFAULT_API_BA
 /// Creates a connection (`POST /users/{userId}/connections`) and watches its job.
 #[wasm_bindgen(js_name = createConnection)]
 pub fn create_connection(
-    #[wasm_bindgen(js_name = userId)] user_id: JsValue,
+    #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Credentials")] credentials: JsValue,
     #[wasm_bindgen(unchecked_param_type = "StartOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
@@ -28,8 +28,8 @@ pub fn create_connection(
 /// Sends new credentials for a connection (`POST …/connections/{connectionId}`) and watches the job.
 #[wasm_bindgen(js_name = updateConnection)]
 pub fn update_connection(
-    #[wasm_bindgen(js_name = userId)] user_id: JsValue,
-    #[wasm_bindgen(js_name = connectionId)] connection_id: JsValue,
+    #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue,
+    #[wasm_bindgen(js_name = connectionId, unchecked_param_type = "string")] connection_id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "Partial<Credentials>")] credentials: JsValue,
     #[wasm_bindgen(unchecked_param_type = "StartOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
@@ -46,8 +46,8 @@ pub fn update_connection(
 /// Refreshes a connection (`POST …/connections/{connectionId}/refresh`) and watches the job.
 #[wasm_bindgen(js_name = refreshConnection)]
 pub fn refresh_connection(
-    #[wasm_bindgen(js_name = userId)] user_id: JsValue,
-    #[wasm_bindgen(js_name = connectionId)] connection_id: JsValue,
+    #[wasm_bindgen(js_name = userId, unchecked_param_type = "string")] user_id: JsValue,
+    #[wasm_bindgen(js_name = connectionId, unchecked_param_type = "string")] connection_id: JsValue,
     #[wasm_bindgen(unchecked_param_type = "StartOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
     let ids = [&user_id, &connection_id];

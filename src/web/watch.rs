@@ -119,7 +119,7 @@ impl JobWatch {
 /// Starts watching the job at `jobUrl` (its `links.self`).
 #[wasm_bindgen(js_name = watchJob)]
 pub fn watch_job(
-    #[wasm_bindgen(js_name = jobUrl)] job_url: JsValue,
+    #[wasm_bindgen(js_name = jobUrl, unchecked_param_type = "string")] job_url: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WatchOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
     let Some(url) = job_url.as_string() else {
@@ -134,7 +134,7 @@ pub fn watch_job(
 /// Resumes a watch from `JobWatch.save()`; `options` are as for `watchJob`.
 #[wasm_bindgen(js_name = restoreWatch)]
 pub fn restore_watch(
-    saved: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "string")] saved: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WatchOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
     let Some(text) = saved.as_string() else {
