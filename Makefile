@@ -2,6 +2,7 @@
 # make build  builds the npm package into pkg/ (web target)
 # make demo   builds pkg/ and serves the demo and a local Basiq API on http://127.0.0.1:8080
 # make e2e    builds pkg/ and the sandbox, then runs the demo's browser tests (tests/e2e/)
+# make fuzz   runs every fuzz target for FUZZ_SECONDS (default 60) each; make test runs them briefly
 # make bench  measures size, speed, memory and requests; writes bench/RESULTS.md (not part of make test)
 
 SHELL := /bin/bash
@@ -15,7 +16,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 # and readable glue gives readable stack traces) and the crate's JS snippets in pkg/snippets/.
 WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg
 
-.PHONY: test build demo setup e2e
+.PHONY: test build demo setup e2e fuzz
 .DEFAULT_GOAL := build
 
 setup:
@@ -30,7 +31,11 @@ test: setup
 	$(WASM_PACK_BUILD)
 	scripts/size-guard
 	node --test tests/types/
+	FUZZ_SECONDS=$${FUZZ_SMOKE_SECONDS:-3} scripts/fuzz
 	$(E2E)
+
+fuzz: setup
+	scripts/fuzz
 
 build: setup
 	$(WASM_PACK_BUILD)
