@@ -4,12 +4,12 @@ mod exports;
 mod http;
 mod options;
 mod page;
-mod race;
 mod report;
 mod start;
+mod stop;
 mod storage;
-mod task;
 mod types;
+mod wait;
 mod watch;
 
 #[cfg(test)]

@@ -82,6 +82,9 @@ function watch(answers, options = {}, url = JOB) {
   return { w, s, seen };
 }
 
+/** A header of a request as the scripted fetch saw it (`init.headers`, in any form fetch takes). */
+const header = (init, name) => new Headers(init.headers).get(name);
+
 function noToken(value, where) {
   assert(!JSON.stringify(value).includes(TOKEN), `the token leaked into ${where}`);
 }
@@ -124,7 +127,7 @@ const scenarios = {
     assert(o.job === o.job && Object.keys(o).join() === "status,job,connectionUrl,accountsUrl,transactionsUrl", "outcome fields in order", Object.keys(o));
     const first = s.calls[0];
     assert(first.url === JOB, "polls the job URL", first.url);
-    assert(first.init.headers.Authorization === `Bearer ${TOKEN}`, "bearer token sent to the API origin", first.init.headers);
+    assert(header(first.init, "Authorization") === `Bearer ${TOKEN}`, "bearer token sent to the API origin", [...new Headers(first.init.headers)]);
     assert(first.init.cache === "no-store" && first.init.method === "GET", "uncached GET", first.init);
     assert(first.init.signal instanceof AbortSignal, "each request has an AbortSignal");
     assert(w.snapshot().steps[2].status === "success", "snapshot is the last job", w.snapshot());
@@ -178,15 +181,15 @@ const scenarios = {
     const o = await w.done;
     assert(o.status === "success", "status", o);
     assert(asked === 1, "getToken asked once", asked);
-    assert(s.calls[0].init.headers.Authorization === `Bearer ${TOKEN}`, "first the given token");
-    assert(s.calls[1].init.headers.Authorization === "Bearer fresh-1", "then the fresh one", s.calls[1].init.headers);
+    assert(header(s.calls[0].init, "Authorization") === `Bearer ${TOKEN}`, "first the given token");
+    assert(header(s.calls[1].init, "Authorization") === "Bearer fresh-1", "then the fresh one", [...new Headers(s.calls[1].init.headers)]);
     const again = watch([[401, ""]], { getToken: async () => "still-bad" });
     const o2 = await again.w.done;
     assert(o2.status === "error" && o2.error.kind === "unauthorized" && o2.error.httpStatus === 401, "second 401", o2);
     assert(o2.advice.action === "start-again", "advice", o2.advice);
     const onlyProvider = watch([SUCCESS], { token: undefined, getToken: () => "from-provider" });
     await onlyProvider.w.done;
-    assert(onlyProvider.s.calls[0].init.headers.Authorization === "Bearer from-provider", "provider asked first");
+    assert(header(onlyProvider.s.calls[0].init, "Authorization") === "Bearer from-provider", "provider asked first");
   },
 
   async hungRequestTimesOut() {
@@ -419,7 +422,7 @@ const scenarios = {
     await sleep(500);
     await w.answerMfa(["1234"]);
     assert(posted.url === `${JOB}/mfa` && posted.init.body === "{\"mfa-response\":[\"1234\"]}", "posted the answer", posted);
-    assert(posted.init.headers.Authorization === `Bearer ${TOKEN}`, "with the token");
+    assert(header(posted.init, "Authorization") === `Bearer ${TOKEN}`, "with the token");
     const o = await w.done;
     assert(o.status === "success", "then polling resumes to the end", o);
     assert(seen.mfa.length === 1, "the challenge was reported once", seen.mfa.length);
@@ -474,7 +477,7 @@ const scenarios = {
     assert(o.status === "success", "created and watched to the end", o);
     assert(posted.url === `${ORIGIN}/users/u1/connections` && posted.init.method === "POST", "POST to connections", posted.url);
     assert(JSON.parse(posted.init.body).loginId === "gavin" && JSON.parse(posted.init.body).institution.id === "AU00000", "body", posted.init.body);
-    assert(posted.init.headers["Content-Type"] === "application/json", "JSON body");
+    assert(header(posted.init, "Content-Type") === "application/json", "JSON body");
     assert(s.calls[1].url === JOB, "then polls the job", s.calls[1].url);
     assert(steps.length === 6, "every step reported", steps.length);
     const refused = script([[400, JSON.stringify({ type: "list", data: [{ type: "error", code: "institution-not-found" }] })]]);
