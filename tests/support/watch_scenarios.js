@@ -130,6 +130,8 @@ const scenarios = {
     assert(header(first.init, "Authorization") === `Bearer ${TOKEN}`, "bearer token sent to the API origin", [...new Headers(first.init.headers)]);
     assert(first.init.cache === "no-store" && first.init.method === "GET", "uncached GET", first.init);
     assert(first.init.signal instanceof AbortSignal, "each request has an AbortSignal");
+    assert(s.calls.every((c) => !c.init.signal.aborted), "an answered request is not aborted", s.calls.map((c) => c.init.signal.aborted));
+    assert(new Set(s.calls.map((c) => c.init.signal)).size === s.calls.length, "one AbortSignal per request");
     assert(w.snapshot().steps[2].status === "success", "snapshot is the last job", w.snapshot());
     noToken(o, "the outcome");
     noToken(seen, "the events");
@@ -301,9 +303,12 @@ const scenarios = {
     assert(o4.status === "error", "odd answers settle done", o4);
     assert(weird.s.calls.length === 4, "each counted as a failed poll", weird.s.calls.length);
     // getToken that never answers times out; one that rejects is an error; both settle done.
+    const asked = performance.now();
     const stuck = watch([[401, ""]], { token: undefined, getToken: () => new Promise(() => {}), requestTimeoutMs: 50 });
     const o5 = await stuck.w.done;
     assert(o5.status === "error" && stuck.s.calls.length === 0, "a getToken that never answers settles done", o5);
+    assert(o5.error.message.includes("did not answer in time"), "the message says getToken did not answer", o5.error);
+    assert(performance.now() - asked < 2000, "bounded by the request timeout", performance.now() - asked);
     const refused = watch([SUCCESS], { token: undefined, getToken: () => Promise.reject(new Error("no session")) });
     const o6 = await refused.w.done;
     assert(o6.status === "error" && o6.error.message.includes("no session"), "getToken's rejection is the message", o6);
@@ -333,6 +338,31 @@ const scenarios = {
     assert(o.status === "success", "success after the answer", o);
     assert(performance.now() - t < 1000, "the wait was cut short", performance.now() - t);
     assert(s.calls.length === polls + 2, "the POST, then one poll", s.calls.length - polls);
+  },
+
+  async mfaCancelled() {
+    // Cancelling while an MFA answer is in flight aborts its POST, even one whose fetch ignores
+    // its signal, and the answer's promise rejects as cancelled; done settles as cancelled.
+    const challenge = job([["verify-credentials", "success", C],
+      ["mfa-challenge", "in-progress", { type: "mfa", method: "token", input: ["Code"], expiryMs: 120000, links: { response: `${JOB}/mfa` } }],
+      ["retrieve-accounts", "pending"]]);
+    let post = null;
+    const { w, seen } = watch([(url, init) => {
+      if (init.method === "POST") { post = init; return new Promise(() => {}); }
+      return Promise.resolve(new Response(challenge, { status: 200 }));
+    }], { intervalMs: 60000, maxIntervalMs: 60000 });
+    while (seen.mfa.length === 0) await sleep(5);
+    const answer = w.answerMfa(["1234"]);
+    await sleep(20);
+    assert(post && !post.signal.aborted, "the POST is in flight");
+    const t = performance.now();
+    w.cancel();
+    let refused = null;
+    try { await answer; } catch (e) { refused = e; }
+    assert(refused && refused.kind === "cancelled", "answerMfa rejects as cancelled", refused && refused.kind);
+    assert(performance.now() - t < 500, "at once, though the POST never answers", performance.now() - t);
+    assert(post.signal.aborted, "the POST was aborted");
+    assert((await w.done).status === "cancelled", "done settles as cancelled");
   },
 
   async throwingCallbacks() {
