@@ -1,21 +1,22 @@
-//! Carries out one core request with `fetch` (in `race.js`, each with its own AbortController).
+//! Carries out one core request with `fetch`, under its own AbortController and timeout.
 
-use std::cell::RefCell;
-use std::rc::Rc;
-
-use js_sys::{Array, Function};
+use js_sys::{Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    AbortController, AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit,
+    WorkerGlobalScope,
+};
 
-use super::convert::{field, js_str};
-use super::race::{Interrupts, Raced};
+use super::convert::field;
+use super::wait::within;
 use crate::core::watcher::{Request, Response, TransportError};
 
 /// An HTTP answer, read whole.
 pub(crate) struct Answer {
     pub status: u16,
     pub retry_after: Option<String>,
-    /// Shared with [`Recent`], which keeps it for the next answer.
-    pub body: Rc<String>,
+    pub body: String,
 }
 
 impl Answer {
@@ -36,88 +37,129 @@ pub(crate) enum Sent {
     Cancelled,
 }
 
-/// JS copies of the URL and the token sent last, reused while they stay the same: each poll
-/// sends the same ones, and making a JS string from a Rust one costs a `TextDecoder` call.
-/// Likewise the body read last, in both forms: a job polled while it runs mostly answers the
-/// same text again, and copying it into wasm costs a `TextEncoder` call.
-#[derive(Default)]
-pub(crate) struct Recent {
-    url: RefCell<Option<(String, JsValue)>>,
-    token: RefCell<Option<(String, JsValue)>>,
-    body: RefCell<Option<(JsValue, Rc<String>)>>,
+/// Sends `req` with `fetch` (the option, else the global one), the token only when the core says
+/// so, and reads its answer whole within the request's timeout. The request is aborted unless it
+/// is answered: on a network error, on the timeout, and when this future is dropped (cancelled).
+pub(crate) async fn send(req: &Request, token: Option<&str>, fetch: Option<&Function>) -> Sent {
+    let controller = AbortController::new().ok();
+    let abort = AbortUnlessAnswered(controller.clone());
+    let signal = controller.map(|c| c.signal());
+    let exchange = exchange(
+        req,
+        token.filter(|_| req.with_token),
+        fetch,
+        signal.as_ref(),
+    );
+    match within(req.timeout_ms, exchange).await {
+        Some(Ok(answer)) => {
+            abort.answered();
+            Sent::Answered(answer)
+        }
+        Some(Err(e)) => Sent::Failed(e),
+        None => Sent::Failed(TransportError::Timeout),
+    }
 }
 
-/// The Rust copy of `body`, a JS string (else empty): the remembered one if it is the same text.
-fn body_text(memo: &RefCell<Option<(JsValue, Rc<String>)>>, body: JsValue) -> Rc<String> {
-    let Ok(mut memo) = memo.try_borrow_mut() else {
-        return Rc::new(body.as_string().unwrap_or_default());
-    };
-    match &*memo {
-        // `==` is JS `===`: for strings, the same text, compared without a copy.
-        Some((js, text)) if *js == body => text.clone(),
-        _ => {
-            let text = Rc::new(body.as_string().unwrap_or_default());
-            *memo = Some((body, text.clone()));
-            text
+/// Aborts its request when dropped, unless told it was answered first.
+struct AbortUnlessAnswered(Option<AbortController>);
+
+impl AbortUnlessAnswered {
+    fn answered(mut self) {
+        self.0 = None;
+    }
+}
+
+impl Drop for AbortUnlessAnswered {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            controller.abort();
         }
     }
 }
 
-/// The JS string for `text`: the remembered one if `text` is unchanged, else a new one, remembered.
-fn recall(memo: &RefCell<Option<(String, JsValue)>>, text: &str) -> JsValue {
-    let Ok(mut memo) = memo.try_borrow_mut() else {
-        return JsValue::from_str(text);
-    };
-    match &*memo {
-        Some((t, v)) if t == text => v.clone(),
-        _ => {
-            let v = JsValue::from_str(text);
-            *memo = Some((text.to_owned(), v.clone()));
-            v
-        }
-    }
-}
-
-/// Sends `req` with `fetch` (the option, else the global one), the token only when the core says so.
-pub(crate) async fn send(
+/// Makes the request and reads the answer's status, Retry-After and body.
+async fn exchange(
     req: &Request,
     token: Option<&str>,
     fetch: Option<&Function>,
-    interrupts: &Interrupts,
-    recent: &Recent,
-) -> Sent {
-    let url = recall(&recent.url, &req.url);
-    let token = token
-        .filter(|_| req.with_token)
-        .map(|t| recall(&recent.token, t));
-    let sent = interrupts
-        .send(
-            fetch,
-            &url,
-            &js_str(req.method.as_str()),
-            token.as_ref(),
-            req.body.as_deref(),
-            req.timeout_ms,
-        )
-        .await;
-    let answer: Array = match sent {
-        Raced::Resolved(a) => a.unchecked_into(),
-        Raced::Rejected(e) => return Sent::Failed(TransportError::Network(describe(&e))),
-        Raced::TimedOut => return Sent::Failed(TransportError::Timeout),
-        Raced::Cancelled => return Sent::Cancelled,
-    };
-    // Read duck-typed, so an instrumented or scripted fetch works as long as it looks like one.
-    let status = answer.get(0).as_f64().unwrap_or(0.0);
-    if !(100.0..=599.0).contains(&status) {
-        return Sent::Failed(TransportError::Network(
-            "the request got no HTTP answer".into(),
-        ));
+    signal: Option<&AbortSignal>,
+) -> Result<Answer, TransportError> {
+    let init = request_init(req, token, signal).map_err(|e| network(&e))?;
+    let sent = call(fetch, &req.url, &init).map_err(|e| network(&e))?;
+    let answer = JsFuture::from(sent).await.map_err(|e| network(&e))?;
+    read(answer).await
+}
+
+/// The request's method, headers, body and signal; never cached, no cookies.
+fn request_init(
+    req: &Request,
+    token: Option<&str>,
+    signal: Option<&AbortSignal>,
+) -> Result<RequestInit, JsValue> {
+    let headers = Headers::new()?;
+    headers.set("Accept", "application/json")?;
+    if let Some(token) = token {
+        headers.set("Authorization", &format!("Bearer {token}"))?;
     }
-    Sent::Answered(Answer {
+    let init = RequestInit::new();
+    init.set_method(req.method.as_str());
+    // Job states must never come from a cache, and no cookies are needed.
+    init.set_cache(RequestCache::NoStore);
+    init.set_credentials(RequestCredentials::Omit);
+    init.set_signal(signal);
+    if let Some(body) = req.body.as_deref() {
+        headers.set("Content-Type", "application/json")?;
+        init.set_body(&JsValue::from_str(body));
+    }
+    init.set_headers(&headers);
+    Ok(init)
+}
+
+/// Calls the `fetch` option, whatever it returns taken as a promise, else the global `fetch`
+/// (a window's or a worker's).
+fn call(fetch: Option<&Function>, url: &str, init: &RequestInit) -> Result<Promise, JsValue> {
+    if let Some(fetch) = fetch {
+        let sent = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init)?;
+        return Ok(Promise::resolve(&sent));
+    }
+    let global = js_sys::global();
+    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
+        Ok(window.fetch_with_str_and_init(url, init))
+    } else if let Some(worker) = global.dyn_ref::<WorkerGlobalScope>() {
+        Ok(worker.fetch_with_str_and_init(url, init))
+    } else {
+        Err(js_sys::TypeError::new("fetch is not available here").into())
+    }
+}
+
+/// Reads an answer duck-typed, so an instrumented or scripted fetch works as long as it looks
+/// like one: anything with a `status`, `headers.get` and `text()`. A body that is not text, or a
+/// `text()` that throws, reads as an empty body; a `text()` that rejects is a network error.
+async fn read(answer: JsValue) -> Result<Answer, TransportError> {
+    let status = field(&answer, "status")
+        .and_then(|s| s.as_f64())
+        .filter(|s| (100.0..=599.0).contains(s))
+        .ok_or_else(|| TransportError::Network("the request got no HTTP answer".into()))?;
+    let retry_after = field(&answer, "headers")
+        .and_then(|h| h.unchecked_into::<Headers>().get("Retry-After").ok())
+        .flatten();
+    let response: web_sys::Response = answer.unchecked_into();
+    let body = match response.text() {
+        Ok(text) => JsFuture::from(Promise::resolve(&text))
+            .await
+            .map_err(|e| network(&e))?
+            .as_string(),
+        Err(_) => None,
+    };
+    Ok(Answer {
         status: status as u16,
-        retry_after: answer.get(1).as_string(),
-        body: body_text(&recent.body, answer.get(2)),
+        retry_after,
+        body: body.unwrap_or_default(),
     })
+}
+
+fn network(e: &JsValue) -> TransportError {
+    TransportError::Network(describe(e))
 }
 
 /// A short description of a thrown value (an Error's message, or the value as text).

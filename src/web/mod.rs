@@ -5,13 +5,13 @@ mod exports;
 mod http;
 mod options;
 mod page;
-mod race;
 mod report;
 mod start;
+mod stop;
 mod storage;
-mod task;
 mod types;
 mod url;
+mod wait;
 mod watch;
 
 #[cfg(test)]

@@ -1,23 +1,26 @@
 //! `watchJob`, `restoreWatch` and the `JobWatch` handle.
 //!
-//! One poll loop (a [`Stream`]) per job; every `JobWatch` of that job subscribes to it, so two
-//! watches of one job in a page never poll twice.
+//! One poll loop (a [`Stream`], run by `spawn_local`) per job; every `JobWatch` of that job
+//! subscribes to it, so two watches of one job in a page never poll twice.
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
+use futures_channel::mpsc;
+use futures_util::StreamExt;
 use js_sys::{Array, Function, Promise, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
+use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::convert::{job_to_js, type_error};
 use super::http::{self, describe, Sent};
 use super::options::{self, Hooks};
 use super::page::PageLocal;
-use super::race::{Interrupts, Raced};
 use super::report::{event_to_js, outcome_to_js};
+use super::stop::Stop;
 use super::storage;
-use super::task::spawn;
+use super::wait;
 use crate::core::events::{Event, Outcome};
 use crate::core::streak;
 use crate::core::watcher::{Action, MfaError, Request, WatchConfig, Watcher};
@@ -37,10 +40,11 @@ struct Stream {
     token: RefCell<Option<String>>,
     get_token: Option<Function>,
     fetch: Option<Function>,
-    interrupts: Interrupts,
-    recent: http::Recent,
+    /// Ends the wait, token call or request in flight when the stream is cancelled.
+    stop: Stop,
+    /// Ends the current wait early ("poll now"); one sent while no wait runs ends the next one.
+    wake: mpsc::UnboundedSender<()>,
     subs: RefCell<Vec<Rc<Sub>>>,
-    cancelled: Cell<bool>,
     key: RefCell<Option<String>>,
     remember_failures: bool,
 }
@@ -101,18 +105,7 @@ impl JobWatch {
         #[wasm_bindgen(unchecked_param_type = "string[]")] answers: JsValue,
     ) -> Promise {
         let stream = self.sub.stream();
-        // Not `future_to_promise`: it would link js-sys's executor beside `task`.
-        let mut settle = None;
-        let promise = Promise::new(&mut |resolve, reject| settle = Some((resolve, reject)));
-        if let Some((resolve, reject)) = settle {
-            spawn(async move {
-                let _ = match stream.answer_mfa(answers).await {
-                    Ok(v) => resolve.call1(&JsValue::UNDEFINED, &v),
-                    Err(e) => reject.call1(&JsValue::UNDEFINED, &e),
-                };
-            });
-        }
-        promise
+        future_to_promise(async move { stream.answer_mfa(answers).await })
     }
 }
 
@@ -178,21 +171,22 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
     let stream = match existing {
         Some(s) => s,
         None => {
+            let (wake, wakes) = mpsc::unbounded();
             let s = Rc::new(Stream {
                 watcher: RefCell::new(watcher),
                 token: RefCell::new(hooks.token.clone()),
                 get_token: hooks.get_token.clone(),
                 fetch: hooks.fetch.clone(),
-                interrupts: Interrupts::new(),
-                recent: http::Recent::default(),
+                stop: Stop::new(),
+                wake,
                 subs: RefCell::new(Vec::new()),
-                cancelled: Cell::new(false),
                 key: RefCell::new(None),
                 remember_failures: hooks.remember_failures,
             });
             s.claim();
-            let looping = s.clone();
-            spawn(async move { looping.run().await });
+            // The first poll runs on a later microtask: after this caller has subscribed its
+            // watch and returned, so a `cancel()` made straight away sends nothing.
+            spawn_local(s.clone().run(wakes));
             s
         }
     };
@@ -227,18 +221,21 @@ fn live_stream(url: &str) -> Option<Rc<Stream>> {
 
 impl Stream {
     /// Polls to the end, then resolves every subscriber with the outcome.
-    async fn run(self: Rc<Self>) {
-        // Nothing happens until the caller has subscribed its watch.
-        self.interrupts.soon().await;
+    async fn run(self: Rc<Self>, mut wakes: mpsc::UnboundedReceiver<()>) {
         let outcome = loop {
-            if self.cancelled.get() {
+            if self.stop.is_stopped() {
                 self.with(|w| w.cancel());
             }
             let action = self.with(|w| w.poll(now()));
             self.dispatch();
             match action {
                 Some(Action::Done(outcome)) => break outcome,
-                Some(Action::Wait(ms)) => self.interrupts.sleep(ms).await,
+                Some(Action::Wait(ms)) => {
+                    // Until the timer fires, a wake-up comes or the stream is cancelled.
+                    let _ = self.stop.or(wait::within(ms, wakes.next())).await;
+                    // Wake-ups that came meanwhile are answered by the poll that follows.
+                    while wakes.try_recv().is_ok() {}
+                }
                 Some(Action::RefreshToken) => self.refresh_token().await,
                 Some(Action::Fetch(req)) => {
                     let sent = self.send(&req).await;
@@ -256,7 +253,9 @@ impl Stream {
                     }
                 }
                 // The state machine is only ever borrowed briefly; if it could not be, try again.
-                None => self.interrupts.sleep(1).await,
+                None => {
+                    let _ = self.stop.or(wait::sleep(1)).await;
+                }
             }
             self.dispatch();
         };
@@ -367,15 +366,19 @@ impl Stream {
             None => Err("no getToken function was given".to_owned()),
             Some(f) => match f.call0(&JsValue::UNDEFINED) {
                 Err(e) => Err(describe(&e)),
-                Ok(p) => match self.interrupts.within(&p, timeout).await {
-                    Raced::Resolved(v) => v
-                        .as_string()
-                        .filter(|t| !t.is_empty())
-                        .ok_or_else(|| "getToken must resolve to a non-empty string".to_owned()),
-                    Raced::Rejected(e) => Err(describe(&e)),
-                    Raced::TimedOut => Err("getToken did not answer in time".to_owned()),
-                    Raced::Cancelled => return,
-                },
+                Ok(p) => {
+                    let token = JsFuture::from(Promise::resolve(&p));
+                    match self.stop.or(wait::within(timeout, token)).await {
+                        Some(Some(Ok(v))) => {
+                            v.as_string().filter(|t| !t.is_empty()).ok_or_else(|| {
+                                "getToken must resolve to a non-empty string".to_owned()
+                            })
+                        }
+                        Some(Some(Err(e))) => Err(describe(&e)),
+                        Some(None) => Err("getToken did not answer in time".to_owned()),
+                        None => return,
+                    }
+                }
             },
         };
         let result = result.map(|t| {
@@ -384,11 +387,12 @@ impl Stream {
         self.with(|w| w.handle_token(now(), result));
     }
 
-    /// Sends a request the core asked for, with the current token.
+    /// Sends a request the core asked for, with the current token, unless cancelled first.
     async fn send(&self, req: &Request) -> Sent {
         let token = self.token.borrow().clone();
         let fetch = self.fetch.as_ref();
-        http::send(req, token.as_deref(), fetch, &self.interrupts, &self.recent).await
+        let sent = http::send(req, token.as_deref(), fetch);
+        self.stop.or(sent).await.unwrap_or(Sent::Cancelled)
     }
 
     async fn answer_mfa(&self, answers: JsValue) -> Result<JsValue, JsValue> {
@@ -411,14 +415,14 @@ impl Stream {
         handled
             .unwrap_or_else(|| Err(busy()))
             .map_err(|e| mfa_error(&e))?;
-        self.interrupts.wake();
+        // Polling resumes at once.
+        let _ = self.wake.unbounded_send(());
         Ok(JsValue::UNDEFINED)
     }
 
     fn cancel(&self) {
-        self.cancelled.set(true);
+        self.stop.stop();
         self.with(|w| w.cancel());
-        self.interrupts.cancel();
     }
 }
 

@@ -76,6 +76,11 @@ async fn answering_mfa_ends_a_long_wait() {
 }
 
 #[wasm_bindgen_test]
+async fn cancelling_aborts_an_mfa_answer_in_flight() {
+    scenario("mfaCancelled").await;
+}
+
+#[wasm_bindgen_test]
 async fn throwing_callbacks_do_not_stop_the_watch() {
     scenario("throwingCallbacks").await;
 }

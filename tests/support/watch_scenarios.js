@@ -82,6 +82,9 @@ function watch(answers, options = {}, url = JOB) {
   return { w, s, seen };
 }
 
+/** A header of a request as the scripted fetch saw it (`init.headers`, in any form fetch takes). */
+const header = (init, name) => new Headers(init.headers).get(name);
+
 function noToken(value, where) {
   assert(!JSON.stringify(value).includes(TOKEN), `the token leaked into ${where}`);
 }
@@ -126,9 +129,11 @@ const scenarios = {
     assert(o.job === o.job && Object.keys(o).join() === "status,job,connectionUrl,accountsUrl,transactionsUrl", "outcome fields in order", Object.keys(o));
     const first = s.calls[0];
     assert(first.url === JOB, "polls the job URL", first.url);
-    assert(first.init.headers.Authorization === `Bearer ${TOKEN}`, "bearer token sent to the API origin", first.init.headers);
+    assert(header(first.init, "Authorization") === `Bearer ${TOKEN}`, "bearer token sent to the API origin", [...new Headers(first.init.headers)]);
     assert(first.init.cache === "no-store" && first.init.method === "GET", "uncached GET", first.init);
     assert(first.init.signal instanceof AbortSignal, "each request has an AbortSignal");
+    assert(s.calls.every((c) => !c.init.signal.aborted), "an answered request is not aborted", s.calls.map((c) => c.init.signal.aborted));
+    assert(new Set(s.calls.map((c) => c.init.signal)).size === s.calls.length, "one AbortSignal per request");
     assert(w.snapshot().steps[2].status === "success", "snapshot is the last job", w.snapshot());
     noToken(o, "the outcome");
     noToken(seen, "the events");
@@ -180,15 +185,15 @@ const scenarios = {
     const o = await w.done;
     assert(o.status === "success", "status", o);
     assert(asked === 1, "getToken asked once", asked);
-    assert(s.calls[0].init.headers.Authorization === `Bearer ${TOKEN}`, "first the given token");
-    assert(s.calls[1].init.headers.Authorization === "Bearer fresh-1", "then the fresh one", s.calls[1].init.headers);
+    assert(header(s.calls[0].init, "Authorization") === `Bearer ${TOKEN}`, "first the given token");
+    assert(header(s.calls[1].init, "Authorization") === "Bearer fresh-1", "then the fresh one", [...new Headers(s.calls[1].init.headers)]);
     const again = watch([[401, ""]], { getToken: async () => "still-bad" });
     const o2 = await again.w.done;
     assert(o2.status === "error" && o2.error.kind === "unauthorized" && o2.error.httpStatus === 401, "second 401", o2);
     assert(o2.advice.action === "start-again", "advice", o2.advice);
     const onlyProvider = watch([SUCCESS], { token: undefined, getToken: () => "from-provider" });
     await onlyProvider.w.done;
-    assert(onlyProvider.s.calls[0].init.headers.Authorization === "Bearer from-provider", "provider asked first");
+    assert(header(onlyProvider.s.calls[0].init, "Authorization") === "Bearer from-provider", "provider asked first");
   },
 
   async hungRequestTimesOut() {
@@ -300,9 +305,12 @@ const scenarios = {
     assert(o4.status === "error", "odd answers settle done", o4);
     assert(weird.s.calls.length === 4, "each counted as a failed poll", weird.s.calls.length);
     // getToken that never answers times out; one that rejects is an error; both settle done.
+    const asked = performance.now();
     const stuck = watch([[401, ""]], { token: undefined, getToken: () => new Promise(() => {}), requestTimeoutMs: 50 });
     const o5 = await stuck.w.done;
     assert(o5.status === "error" && stuck.s.calls.length === 0, "a getToken that never answers settles done", o5);
+    assert(o5.error.message.includes("did not answer in time"), "the message says getToken did not answer", o5.error);
+    assert(performance.now() - asked < 2000, "bounded by the request timeout", performance.now() - asked);
     const refused = watch([SUCCESS], { token: undefined, getToken: () => Promise.reject(new Error("no session")) });
     const o6 = await refused.w.done;
     assert(o6.status === "error" && o6.error.message.includes("no session"), "getToken's rejection is the message", o6);
@@ -332,6 +340,31 @@ const scenarios = {
     assert(o.status === "success", "success after the answer", o);
     assert(performance.now() - t < 1000, "the wait was cut short", performance.now() - t);
     assert(s.calls.length === polls + 2, "the POST, then one poll", s.calls.length - polls);
+  },
+
+  async mfaCancelled() {
+    // Cancelling while an MFA answer is in flight aborts its POST, even one whose fetch ignores
+    // its signal, and the answer's promise rejects as cancelled; done settles as cancelled.
+    const challenge = job([["verify-credentials", "success", C],
+      ["mfa-challenge", "in-progress", { type: "mfa", method: "token", input: ["Code"], expiryMs: 120000, links: { response: `${JOB}/mfa` } }],
+      ["retrieve-accounts", "pending"]]);
+    let post = null;
+    const { w, seen } = watch([(url, init) => {
+      if (init.method === "POST") { post = init; return new Promise(() => {}); }
+      return Promise.resolve(new Response(challenge, { status: 200 }));
+    }], { intervalMs: 60000, maxIntervalMs: 60000 });
+    while (seen.mfa.length === 0) await sleep(5);
+    const answer = w.answerMfa(["1234"]);
+    await sleep(20);
+    assert(post && !post.signal.aborted, "the POST is in flight");
+    const t = performance.now();
+    w.cancel();
+    let refused = null;
+    try { await answer; } catch (e) { refused = e; }
+    assert(refused && refused.kind === "cancelled", "answerMfa rejects as cancelled", refused && refused.kind);
+    assert(performance.now() - t < 500, "at once, though the POST never answers", performance.now() - t);
+    assert(post.signal.aborted, "the POST was aborted");
+    assert((await w.done).status === "cancelled", "done settles as cancelled");
   },
 
   async throwingCallbacks() {
@@ -421,7 +454,7 @@ const scenarios = {
     await sleep(500);
     await w.answerMfa(["1234"]);
     assert(posted.url === `${JOB}/mfa` && posted.init.body === "{\"mfa-response\":[\"1234\"]}", "posted the answer", posted);
-    assert(posted.init.headers.Authorization === `Bearer ${TOKEN}`, "with the token");
+    assert(header(posted.init, "Authorization") === `Bearer ${TOKEN}`, "with the token");
     const o = await w.done;
     assert(o.status === "success", "then polling resumes to the end", o);
     assert(seen.mfa.length === 1, "the challenge was reported once", seen.mfa.length);
@@ -476,7 +509,7 @@ const scenarios = {
     assert(o.status === "success", "created and watched to the end", o);
     assert(posted.url === `${ORIGIN}/users/u1/connections` && posted.init.method === "POST", "POST to connections", posted.url);
     assert(JSON.parse(posted.init.body).loginId === "gavin" && JSON.parse(posted.init.body).institution.id === "AU00000", "body", posted.init.body);
-    assert(posted.init.headers["Content-Type"] === "application/json", "JSON body");
+    assert(header(posted.init, "Content-Type") === "application/json", "JSON body");
     assert(s.calls[1].url === JOB, "then polls the job", s.calls[1].url);
     assert(steps.length === 6, "every step reported", steps.length);
     const refused = script([[400, JSON.stringify({ type: "list", data: [{ type: "error", code: "institution-not-found" }] })]]);
