@@ -14,7 +14,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
 # The package ships as wasm-pack writes it: the JS glue unminified (partners' bundlers minify it,
 # and readable glue gives readable stack traces) and the crate's JS snippets in pkg/snippets/.
-WASM_PACK_BUILD := wasm-pack build --release --target web --out-dir pkg
+WASM_PACK_BUILD := rm -rf pkg && wasm-pack build --release --target web --out-dir pkg
 
 .PHONY: test build demo setup e2e fuzz
 .DEFAULT_GOAL := build
