@@ -1,7 +1,11 @@
 //! The job model against every published shape, and bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use basiq_jobs::core::job::{parse_job, MfaMethod, ParseError, StepStatus};
+use basiq_jobs::core::job::{MfaMethod, ParseError, StepStatus};
+
+#[path = "support/json.rs"]
+mod json;
+use json::parse_job;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(

@@ -5,7 +5,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use basiq_jobs::core::watcher::{Action, Response, WatchConfig, Watcher};
+use basiq_jobs::core::watcher::{Action, WatchConfig, Watcher};
+
+#[path = "support/json.rs"]
+mod json;
 
 struct Counting;
 
@@ -54,15 +57,7 @@ fn polls(w: &mut Watcher, now: &mut u64, n: usize) {
                         k if k % 2 == 0 => (200, RUNNING),
                         _ => (200, MOVED),
                     };
-                    w.handle_response(
-                        *now,
-                        r.id,
-                        Response {
-                            status,
-                            retry_after: None,
-                            body,
-                        },
-                    );
+                    w.handle_response(*now, r.id, json::response(status, body));
                     while w.poll_event().is_some() {}
                     break;
                 }

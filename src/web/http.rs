@@ -6,7 +6,8 @@ use std::rc::Rc;
 use js_sys::{Array, Function};
 use wasm_bindgen::{JsCast, JsValue};
 
-use super::convert::{field, js_str};
+use super::convert::{field, js_str, request_body};
+use super::json::JsonText;
 use super::race::{Interrupts, Raced};
 use crate::core::watcher::{Request, Response, TransportError};
 
@@ -20,11 +21,11 @@ pub(crate) struct Answer {
 
 impl Answer {
     /// The answer as the core takes it.
-    pub(crate) fn response(&self) -> Response<'_> {
+    pub(crate) fn response(&self) -> Response<'_, JsonText<'_>> {
         Response {
             status: self.status,
             retry_after: self.retry_after.as_deref(),
-            body: &self.body,
+            body: JsonText(&self.body),
         }
     }
 }
@@ -96,7 +97,7 @@ pub(crate) async fn send(
             &url,
             &js_str(req.method.as_str()),
             token.as_ref(),
-            req.body.as_deref(),
+            request_body(req.body.as_ref()).as_deref(),
             req.timeout_ms,
         )
         .await;

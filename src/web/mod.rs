@@ -2,6 +2,7 @@
 mod convert;
 mod exports;
 mod http;
+mod json;
 mod options;
 mod page;
 mod race;
