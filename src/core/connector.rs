@@ -109,7 +109,8 @@ struct Durations {
     total: Whole,
 }
 
-#[cfg(test)]
+// serde_json reads the bodies: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

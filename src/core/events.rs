@@ -219,3 +219,70 @@ impl Outcome {
         }
     }
 }
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::test_json::to_json;
+
+    fn job() -> SharedJob {
+        SharedJob::new(crate::core::job::Job {
+            id: "j".into(),
+            job_type: None,
+            created: None,
+            updated: None,
+            steps: Vec::new(),
+            links: Default::default(),
+        })
+    }
+
+    #[test]
+    fn outcomes_are_tagged_by_status_with_absent_fields_left_out() {
+        let timed_out = Outcome::TimedOut {
+            job: None,
+            elapsed_ms: 600_000,
+        };
+        assert_eq!(
+            to_json(&timed_out),
+            r#"{"status":"timed-out","job":null,"elapsedMs":600000}"#
+        );
+        let success = Outcome::Success {
+            job: job(),
+            connection_url: Some("https://x/c".into()),
+            accounts_url: None,
+            transactions_url: None,
+        };
+        assert_eq!(
+            to_json(&success),
+            r#"{"status":"success","job":{"id":"j","steps":[],"links":{"self":null}},"connectionUrl":"https://x/c"}"#
+        );
+    }
+
+    #[test]
+    fn events_are_their_callbacks_argument() {
+        let progress = Event::Progress(Progress {
+            job: job(),
+            completed: 1,
+            total: 4,
+            eta_ms: None,
+        });
+        assert_eq!(
+            to_json(&progress),
+            r#"{"job":{"id":"j","steps":[],"links":{"self":null}},"completed":1,"total":4,"fraction":0.25}"#
+        );
+        let lifted = Event::OutageLifted(OutageLifted {
+            institution_id: "AU00000".into(),
+            status: ConnectorStatus::PartialOutage,
+        });
+        assert_eq!(
+            to_json(&lifted),
+            r#"{"institutionId":"AU00000","status":"partial-outage"}"#
+        );
+        let error = WatchError {
+            kind: ErrorKind::UntrustedUrl,
+            http_status: None,
+            message: "m".into(),
+        };
+        assert_eq!(to_json(&error), r#"{"kind":"untrusted-url","message":"m"}"#);
+    }
+}

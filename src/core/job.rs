@@ -523,7 +523,8 @@ impl ErrorDoc {
     }
 }
 
-#[cfg(test)]
+// serde_json reads the bodies: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 

@@ -248,7 +248,8 @@ fn push_segment(out: &mut String, s: &str) -> Result<(), StartError> {
     Ok(())
 }
 
-#[cfg(test)]
+// serde_json reads the bodies: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
     use crate::core::url::origin_of;
