@@ -14,6 +14,10 @@
 
 pub mod core;
 
+// Unit tests share the native suites' helpers in tests/support, which name the crate.
+#[cfg(test)]
+extern crate self as basiq_jobs;
+
 /// The heap: talc, smaller and faster here than std's default dlmalloc (unless the heap-stats
 /// build wraps it to count live bytes).
 #[cfg(all(target_arch = "wasm32", not(feature = "heap-stats")))]

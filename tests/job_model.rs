@@ -1,7 +1,11 @@
 //! The job model against every published shape, and bad input.
 #![cfg(not(target_arch = "wasm32"))]
 
-use basiq_jobs::core::job::{parse_job, MfaMethod, ParseError, StepStatus};
+use basiq_jobs::core::job::{MfaMethod, ParseError, StepStatus};
+
+#[path = "support/json.rs"]
+mod json;
+use json::parse_job;
 
 fn fixture(name: &str) -> String {
     std::fs::read_to_string(format!(
@@ -150,4 +154,122 @@ fn deeply_nested_or_huge_input_does_not_crash() {
         vec!["{\"title\":\"t\",\"status\":\"pending\"}"; 5000].join(",")
     );
     assert_eq!(parse_job(&many).unwrap().steps.len(), 5000);
+}
+
+/// A one-step job body around this step.
+fn one_step(step: &str) -> String {
+    format!(r#"{{"id":"j","steps":[{step}]}}"#)
+}
+
+#[test]
+fn null_is_absent_and_ids_may_be_whole_numbers() {
+    let job = parse_job(
+        r#"{"id":42,"jobType":null,"created":null,"links":null,"steps":[{"title":"a","status":null,"result":null}]}"#,
+    )
+    .unwrap();
+    assert_eq!(job.id, "42");
+    assert_eq!(
+        (job.job_type, job.created, job.links.self_url),
+        (None, None, None)
+    );
+    assert_eq!(job.steps[0].status, StepStatus::Unknown);
+    assert_eq!(parse_job(r#"{"id":-7.0,"steps":[]}"#).unwrap().id, "-7");
+    for bad_id in [r#""""#, "1.5", "[]"] {
+        assert_eq!(
+            parse_job(&format!(r#"{{"id":{bad_id},"steps":[]}}"#)).err(),
+            Some(ParseError::WrongType {
+                field: "id".into(),
+                expected: "a string"
+            }),
+            "{bad_id}"
+        );
+    }
+    assert_eq!(
+        parse_job(r#"{"id":null,"steps":[]}"#).err(),
+        Some(ParseError::Missing("id".into()))
+    );
+}
+
+#[test]
+fn results_of_every_shape_and_of_none() {
+    let step = |result: &str| {
+        let body = one_step(&format!(
+            r#"{{"title":"a","status":"failed","result":{result}}}"#
+        ));
+        parse_job(&body).unwrap().steps.remove(0)
+    };
+    // One-element list, as Basiq also publishes it.
+    let listed = step(r#"[{"code":"maintenance","title":"Down"}]"#);
+    assert_eq!(listed.failure.unwrap().code, "maintenance");
+    assert!(step("[]").failure.is_none());
+    // `type: error` is a failure too; `detail` wins over `details`.
+    let typed = step(r#"{"type":"error","code":"x","detail":"d1","details":"d2"}"#);
+    assert_eq!(typed.failure.unwrap().detail.as_deref(), Some("d1"));
+    // A result without a code is a link, typed or not.
+    assert_eq!(step(r#"{"url":"/u"}"#).result_url.as_deref(), Some("/u"));
+    // Unknown result types are ignored, whatever they hold.
+    let odd = step(r#"{"type":"survey","code":"x","url":"/u"}"#);
+    assert!(odd.failure.is_none() && odd.result_url.is_none() && odd.mfa.is_none());
+    // A `type` that is not a string is no type: the result is read as a failure.
+    assert_eq!(step(r#"{"type":3,"code":"x"}"#).failure.unwrap().code, "x");
+    assert_eq!(
+        parse_job(&one_step(r#"{"title":"a","result":[7]}"#)).err(),
+        Some(ParseError::WrongType {
+            field: "steps[0].result[0]".into(),
+            expected: "an object"
+        })
+    );
+}
+
+#[test]
+fn mfa_challenges_are_read_leniently() {
+    let mfa = |result: &str| {
+        let body = one_step(&format!(
+            r#"{{"title":"mfa-challenge","status":"in-progress","result":{result}}}"#
+        ));
+        parse_job(&body).unwrap().steps.remove(0).mfa.unwrap()
+    };
+    let one = mfa(r#"{"type":"mfa","method":"sms","input":"Enter the code","expiryMs":1500.9}"#);
+    assert_eq!(one.method, MfaMethod::Token, "unknown methods are token");
+    assert_eq!(one.prompts, vec!["Enter the code".to_string()]);
+    assert_eq!(one.expiry_ms, Some(1500), "fractions truncate");
+    let odd = mfa(r#"{"type":"mfa","input":["a",5,null,"b"],"expiryMs":-1,"links":"x"}"#);
+    assert_eq!(odd.prompts, vec!["a".to_string(), "b".to_string()]);
+    assert_eq!((odd.expiry_ms, odd.response_url), (None, None));
+    let none = mfa(r#"{"type":"mfa","input":{"a":1},"expiryMs":"120000"}"#);
+    assert!(none.prompts.is_empty() && none.expiry_ms.is_none());
+}
+
+#[test]
+fn error_documents_are_told_apart_from_jobs() {
+    let listed =
+        r#"{"type":"list","data":[{"type":"job"},{"type":"error","code":"resource-not-found"}]}"#;
+    assert_eq!(
+        parse_job(listed).err(),
+        Some(ParseError::ApiError {
+            code: "resource-not-found".into()
+        })
+    );
+    assert_eq!(
+        parse_job(r#"{"type":"error"}"#).err(),
+        Some(ParseError::ApiError {
+            code: "error".into()
+        })
+    );
+    // A job whose `data` is something else is still a job.
+    assert!(parse_job(r#"{"id":"j","steps":[],"data":[1,{"type":"x"}]}"#).is_ok());
+}
+
+#[test]
+fn the_snapshot_has_the_contract_field_names() {
+    let job = parse_job(&fixture("mfa_waiting")).unwrap();
+    let v = json::to_value(&job);
+    let step = &v["steps"][1];
+    assert_eq!(step["status"], "in-progress");
+    assert_eq!(step["mfa"]["method"], "security-questions");
+    assert_eq!(step["mfa"]["expiryMs"], 120_000);
+    assert!(step.get("resultUrl").is_none() && step.get("failure").is_none());
+    let report = json::to_value(&parse_job(&fixture("report_job")).unwrap());
+    assert!(report["links"]["self"].is_null());
+    assert!(report["links"].get("source").is_none() && report.get("created").is_none());
 }

@@ -5,7 +5,10 @@ use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 
-use basiq_jobs::core::watcher::{Action, Response, WatchConfig, Watcher};
+use basiq_jobs::core::watcher::{Action, WatchConfig, Watcher};
+
+#[path = "support/json.rs"]
+mod json;
 
 #[path = "support/urls.rs"]
 mod urls;
@@ -57,15 +60,7 @@ fn polls(w: &mut Watcher, now: &mut u64, n: usize) {
                         k if k % 2 == 0 => (200, RUNNING),
                         _ => (200, MOVED),
                     };
-                    w.handle_response(
-                        *now,
-                        r.id,
-                        Response {
-                            status,
-                            retry_after: None,
-                            body,
-                        },
-                    );
+                    w.handle_response(*now, r.id, json::response(status, body));
                     while w.poll_event().is_some() {}
                     break;
                 }
@@ -82,7 +77,7 @@ fn ten_thousand_polls_leave_the_heap_at_its_baseline() {
         has_token: true,
         urls: urls::whatwg(),
         timing: basiq_jobs::core::policy::Timing {
-            timeout_ms: u64::MAX / 4,
+            timeout_ms: basiq_jobs::core::policy::MAX_OPTION_MS,
             ..Default::default()
         },
         ..Default::default()

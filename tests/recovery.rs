@@ -37,7 +37,7 @@ impl Sim {
     /// The POST a retry sends, answered with a reference to job `id`; then that job's first poll.
     fn refresh_to(&mut self, id: &str) -> Request {
         let post = self.fetch_for(Purpose::Start);
-        assert_eq!((post.url.as_str(), post.body.as_deref()), (REFRESH, None));
+        assert_eq!((post.url.as_str(), post.body.as_ref()), (REFRESH, None));
         assert!(post.with_token);
         self.answer(&post, 202, &reference(id));
         let poll = self.fetch_for(Purpose::Job);
@@ -163,7 +163,7 @@ fn auto_retry_waits_ten_minutes_refreshes_and_stops_at_contact_support() {
     );
     assert_eq!(retries[0].advice.action, Advice::TryLater);
     assert_eq!(retries[0].job.id, "j1");
-    assert_eq!(s.w.save(), "", "nothing to resume while the refresh waits");
+    assert_eq!(s.save(), "", "nothing to resume while the refresh waits");
     assert_eq!(s.w.snapshot().map(|j| j.id.as_str()), Some("j1"));
 
     let before = s.now;

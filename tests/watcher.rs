@@ -6,7 +6,7 @@ use basiq_jobs::core::events::{ErrorKind, Event, Outcome};
 use basiq_jobs::core::job::StepStatus;
 use basiq_jobs::core::policy::Timing;
 use basiq_jobs::core::watcher::{
-    Action, ConfigError, Purpose, Request, Response, TransportError, WatchConfig, Watcher,
+    Action, ConfigError, Purpose, Request, TransportError, WatchConfig, Watcher,
 };
 
 const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
@@ -14,7 +14,7 @@ const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{Sim, T0};
+use sim::{json, restore, save, Sim, T0};
 
 impl Sim {
     /// Answers the next job poll.
@@ -868,17 +868,12 @@ fn mfa_challenge_is_reported_once_and_answered() {
     assert_eq!(post.purpose, Purpose::Mfa);
     assert_eq!(post.url, "https://au-api.basiq.io/jobs/j1/mfa");
     assert!(post.with_token);
-    assert_eq!(post.body.as_deref(), Some(r#"{"mfa-response":["12\"34"]}"#));
+    assert_eq!(
+        post.body.as_ref().map(json::to_json).as_deref(),
+        Some(r#"{"mfa-response":["12\"34"]}"#)
+    );
     let before = s.now;
-    s.w.handle_mfa_response(
-        s.now,
-        Ok(Response {
-            status: 202,
-            retry_after: None,
-            body: "{}",
-        }),
-    )
-    .unwrap();
+    s.w.handle_mfa_response(s.now, Ok(202)).unwrap();
     s.fetch();
     assert_eq!(s.now, before, "polls at once after an answer");
 }
@@ -891,16 +886,7 @@ fn mfa_errors_are_typed() {
         "no-challenge"
     );
     s.poll_job(200, &mfa_waiting(120_000));
-    let e =
-        s.w.handle_mfa_response(
-            s.now,
-            Ok(Response {
-                status: 400,
-                retry_after: None,
-                body: "",
-            }),
-        )
-        .unwrap_err();
+    let e = s.w.handle_mfa_response(s.now, Ok(400)).unwrap_err();
     assert_eq!((e.kind, e.http_status), ("http", Some(400)));
     let e =
         s.w.handle_mfa_response(s.now, Err(TransportError::Network("reset".into())))
@@ -950,13 +936,13 @@ fn save_and_restore_continue_without_repeating_events() {
         ..cfg()
     });
     s.poll_job(200, &accounts_running());
-    let saved = s.w.save();
+    let saved = s.save();
     assert!(!saved.contains("token"), "{saved}");
     let before = s.step_events().len();
     assert_eq!(before, 3);
 
     let later = T0 + 5_000;
-    let mut r = Watcher::restore(
+    let mut r = restore(
         &saved,
         WatchConfig {
             has_token: true,
@@ -972,15 +958,7 @@ fn save_and_restore_continue_without_repeating_events() {
         panic!()
     };
     assert_eq!(req.url, JOB_URL);
-    r.handle_response(
-        later,
-        req.id,
-        Response {
-            status: 200,
-            retry_after: None,
-            body: &accounts_running(),
-        },
-    );
+    r.handle_response(later, req.id, json::response(200, &accounts_running()));
     let mut steps_after = 0;
     while let Some(e) = r.poll_event() {
         if matches!(e, Event::Step(_)) {
@@ -994,15 +972,7 @@ fn save_and_restore_continue_without_repeating_events() {
     let Action::Fetch(req) = r.poll(later + 10_000) else {
         panic!()
     };
-    r.handle_response(
-        later,
-        req.id,
-        Response {
-            status: 200,
-            retry_after: None,
-            body: &succeeded(),
-        },
-    );
+    r.handle_response(later, req.id, json::response(200, &succeeded()));
     let mut new_steps = Vec::new();
     while let Some(e) = r.poll_event() {
         if let Event::Step(st) = e {
@@ -1015,7 +985,7 @@ fn save_and_restore_continue_without_repeating_events() {
         ("retrieve-accounts".to_string(), StepStatus::Success)
     );
     // The original start time carries over: the overall timeout is not reset by a reload.
-    assert!(r.save().contains(&format!("\"started_ms\":{T0}")));
+    assert!(save(&r).contains(&format!("\"started_ms\":{T0}")));
 }
 
 #[test]
@@ -1028,7 +998,7 @@ fn restore_rejects_garbage_and_keeps_the_retry_queue_mode() {
     for bad in ["", "{}", "null", "{\"v\":99}", "<html>"] {
         assert!(
             matches!(
-                Watcher::restore(bad, base.clone(), T0, 1),
+                restore(bad, base.clone(), T0, 1),
                 Err(ConfigError::Saved(_))
             ),
             "{bad}"
@@ -1039,7 +1009,7 @@ fn restore_rejects_garbage_and_keeps_the_retry_queue_mode() {
         ..cfg()
     });
     s.poll_job(200, &failed_on(1, "service-unavailable"));
-    let r = Watcher::restore(&s.w.save(), base, T0 + 1000, 1).unwrap();
+    let r = restore(&s.save(), base, T0 + 1000, 1).unwrap();
     assert!(r.is_long_wait());
 }
 
@@ -1072,16 +1042,12 @@ fn starting(op: Operation) -> WatchConfig {
 #[test]
 fn a_start_post_then_polls_the_job_it_names() {
     let mut s = Sim::new(starting(Operation::Create));
-    assert_eq!(s.w.save(), "", "nothing to save before the job is known");
+    assert_eq!(s.save(), "", "nothing to save before the job is known");
     assert_eq!(s.w.job_url(), None);
     let post = s.fetch();
     assert_eq!(post.purpose, Purpose::Start);
     assert_eq!(post.url, "https://au-api.basiq.io/users/u1/connections");
-    assert!(post
-        .body
-        .as_deref()
-        .unwrap()
-        .contains(r#""loginId":"jared""#));
+    assert!(json::to_json(&post.body).contains(r#""loginId":"jared""#));
     assert!(post.with_token);
     s.answer(
         &post,
@@ -1090,7 +1056,7 @@ fn a_start_post_then_polls_the_job_it_names() {
     );
     let poll = s.fetch();
     assert_eq!(
-        (poll.purpose, poll.url.as_str(), poll.body.as_deref()),
+        (poll.purpose, poll.url.as_str(), poll.body.as_ref()),
         (Purpose::Job, JOB_URL, None)
     );
     assert_eq!(s.now, T0, "polled at once");

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 
 use basiq_jobs::core::events::{Event, Outcome};
 use basiq_jobs::core::job::StepStatus;
-use basiq_jobs::core::watcher::{Action, Response, WatchConfig, Watcher};
+use basiq_jobs::core::watcher::{Action, WatchConfig, Watcher};
+
+#[path = "support/json.rs"]
+mod json;
 use proptest::prelude::*;
 
 #[path = "support/urls.rs"]
@@ -78,7 +81,7 @@ proptest! {
                 match w.poll(now) {
                     Action::Wait(ms) => now += ms,
                     Action::Fetch(r) => {
-                        w.handle_response(now, r.id, Response { status: 200, retry_after: None, body: &body(snap) });
+                        w.handle_response(now, r.id, json::response(200, &body(snap)));
                         processed = Some(snap);
                         check(&mut w, &mut last)?;
                         break;

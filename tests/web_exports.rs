@@ -14,6 +14,9 @@ mod core;
 #[path = "../src/web/exports.rs"]
 mod exports;
 #[allow(dead_code, unused)]
+#[path = "../src/web/json.rs"]
+mod json;
+#[allow(dead_code, unused)]
 #[path = "../src/web/page.rs"]
 mod page;
 #[path = "../src/web/types.rs"]

@@ -45,7 +45,8 @@ impl Operation {
 }
 
 /// An institution's health, from `/connectors`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ConnectorStatus {
     Operational,
     DegradedPerformance,
@@ -82,7 +83,8 @@ impl ConnectorStatus {
 }
 
 /// The one thing the user should do next.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum Action {
     /// Enter credentials again; the next call is Update Connection.
     ResubmitCredentials,
@@ -133,16 +135,23 @@ pub struct FailureContext {
     pub job_id: Option<String>,
 }
 
-/// Advice for the user about a failure.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// Advice for the user about a failure (`FailureAdvice`).
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FailureAdvice {
     pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub step: Option<String>,
     pub action: Action,
     pub title: String,
     pub message: String,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::ms::serialize_opt"
+    )]
     pub retry_after_ms: Option<u64>,
     pub automatic_retry: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub support_reference: Option<String>,
 }
 

@@ -1,9 +1,10 @@
 //! Institution health and timings, read from `GET /connectors`.
 
-use super::json::{whole_number, Object, Value};
+use serde::Deserialize;
 
 use super::advice::ConnectorStatus;
-use super::job::{parse_json, str_of};
+use super::body::{decode, Body};
+use super::tolerant::{Items, Maybe, Object, Text, Whole};
 
 /// One institution's status and average step durations.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -33,55 +34,91 @@ pub fn connectors_path(institution_id: &str) -> String {
     format!("/connectors?filter=connector.id.eq('{safe}')")
 }
 
-/// Finds `institution_id` in a connectors list body.
-pub fn parse_connector(body: &str, institution_id: &str) -> Option<Connector> {
-    let Ok(Value::Object(root)) = parse_json(body) else {
-        return None;
-    };
-    let entry = match root.get("data") {
-        Some(Value::Array(list)) => list.iter().find_map(|v| match v {
-            Value::Object(o) if str_of(o, "id") == Some(institution_id) => Some(o),
-            _ => None,
-        }),
+/// Finds `institution_id` in a connectors list body (or a body that is one connector).
+pub fn parse_connector(body: &impl Body, institution_id: &str) -> Option<Connector> {
+    let Object(list) = decode::<Object<ConnectorList>>(body).ok()?;
+    let entry = match list.data.0 {
+        Some(entries) => entries
+            .into_iter()
+            .flatten()
+            .find(|c| c.id.0.as_deref() == Some(institution_id))?,
         // A single connector object is accepted too.
-        _ if str_of(&root, "id") == Some(institution_id) => Some(&root),
-        _ => None,
-    }?;
-    let status = ConnectorStatus::from_wire(str_of(entry, "status").unwrap_or(""));
-    let (step_ms, total_ms) = read_stats(entry);
+        None => Some(decode::<Object<WireConnector>>(body).ok()?.0)
+            .filter(|c| c.id.0.as_deref() == Some(institution_id))?,
+    };
+    let status = ConnectorStatus::from_wire(entry.status.0.as_deref().unwrap_or(""));
+    let avg = entry
+        .stats
+        .0
+        .and_then(|s| s.average_duration_ms.0)
+        .unwrap_or_default();
+    let step_ms = [
+        ("verify-credentials", avg.verify_credentials),
+        ("retrieve-accounts", avg.retrieve_accounts),
+        ("retrieve-transactions", avg.retrieve_transactions),
+        ("retrieve-statements", avg.retrieve_statements),
+    ]
+    .into_iter()
+    .filter_map(|(title, ms)| ms.0.map(|v| (title.to_owned(), v)))
+    .collect();
     Some(Connector {
         status,
         step_ms,
-        total_ms,
+        total_ms: avg.total.0,
     })
 }
 
-fn read_stats(entry: &Object) -> (Vec<(String, u64)>, Option<u64>) {
-    let Some(Value::Object(stats)) = entry.get("stats") else {
-        return (Vec::new(), None);
-    };
-    let Some(Value::Object(avg)) = stats.get("averageDurationMs") else {
-        return (Vec::new(), None);
-    };
-    let ms = |k: &str| match avg.get(k) {
-        Some(Value::Number(n)) => whole_number(n),
-        _ => None,
-    };
-    let steps = [
-        ("verifyCredentials", "verify-credentials"),
-        ("retrieveAccounts", "retrieve-accounts"),
-        ("retrieveTransactions", "retrieve-transactions"),
-        ("retrieveStatements", "retrieve-statements"),
-    ]
-    .iter()
-    .filter_map(|(wire, title)| ms(wire).map(|v| ((*title).to_owned(), v)))
-    .collect();
-    (steps, ms("total"))
+/// `GET /connectors`: a list of connectors.
+#[derive(Deserialize)]
+struct ConnectorList {
+    #[serde(default)]
+    data: Items<WireConnector>,
 }
 
-#[cfg(test)]
+/// One connector, as far as this module reads it.
+#[derive(Deserialize)]
+struct WireConnector {
+    #[serde(default)]
+    id: Text,
+    #[serde(default)]
+    status: Text,
+    #[serde(default)]
+    stats: Maybe<Stats>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Stats {
+    #[serde(default)]
+    average_duration_ms: Maybe<Durations>,
+}
+
+/// Average durations, in ms, per step and in all.
+#[derive(Default, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Durations {
+    #[serde(default)]
+    verify_credentials: Whole,
+    #[serde(default)]
+    retrieve_accounts: Whole,
+    #[serde(default)]
+    retrieve_transactions: Whole,
+    #[serde(default)]
+    retrieve_statements: Whole,
+    #[serde(default)]
+    total: Whole,
+}
+
+// serde_json reads the bodies: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    use crate::core::test_json as json;
+
+    fn parse_connector(body: &str, institution_id: &str) -> Option<Connector> {
+        super::parse_connector(&json::Text(body), institution_id)
+    }
 
     const BODY: &str = r#"{"type":"list","data":[
       {"type":"connector","id":"AU00001","status":"major-outage"},
@@ -102,6 +139,18 @@ mod tests {
         );
         assert_eq!(parse_connector(BODY, "AU99999"), None);
         assert_eq!(parse_connector("<html>", "AU00000"), None);
+        // One connector instead of a list; odd types read as nothing rather than refused.
+        let one = r#"{"id":"AU00000","status":7,"stats":{"averageDurationMs":{"total":-1,"retrieveAccounts":"9"}}}"#;
+        let c = parse_connector(one, "AU00000").unwrap();
+        assert_eq!(c.status, ConnectorStatus::Unknown);
+        assert_eq!((c.step_ms.len(), c.total_ms), (0, None));
+        let odd = r#"{"data":[7,{"id":"AU00000","status":"major-outage","stats":[]}]}"#;
+        let c = parse_connector(odd, "AU00000").unwrap();
+        assert_eq!(c.status, ConnectorStatus::MajorOutage);
+        assert_eq!(
+            parse_connector(r#"{"data":[{"id":"AU00000"}],"id":"AU00000"}"#, "AU1"),
+            None
+        );
     }
 
     #[test]

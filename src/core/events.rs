@@ -1,10 +1,14 @@
 //! What a watch reports: step events, progress, MFA challenges, and its one outcome.
 
+use serde::ser::{SerializeStruct, Serializer};
+use serde::Serialize;
+
 use super::advice::{ConnectorStatus, FailureAdvice};
 use super::job::{Failure, MfaMethod, SharedJob, StepStatus};
 
-/// One step's status change.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One step's status change (`StepEvent`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct StepEvent {
     pub step: String,
     pub index: usize,
@@ -12,8 +16,11 @@ pub struct StepEvent {
     pub status: StepStatus,
     pub previous: StepStatus,
     /// The step's result link, absolute.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub advice: Option<FailureAdvice>,
 }
 
@@ -37,23 +44,56 @@ impl Progress {
     }
 }
 
-/// An MFA challenge the user must answer.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// `{ job, completed, total, fraction, etaMs? }`.
+impl Serialize for Progress {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut p = s.serialize_struct("Progress", 5)?;
+        p.serialize_field("job", &self.job)?;
+        p.serialize_field("completed", &self.completed)?;
+        p.serialize_field("total", &self.total)?;
+        p.serialize_field("fraction", &self.fraction())?;
+        match self.eta_ms {
+            Some(ms) => p.serialize_field("etaMs", &Ms(ms))?,
+            None => p.skip_field("etaMs")?,
+        }
+        p.end()
+    }
+}
+
+/// A whole number of milliseconds, written as [`super::ms`] writes them.
+struct Ms(u64);
+
+impl Serialize for Ms {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        super::ms::serialize(&self.0, s)
+    }
+}
+
+/// An MFA challenge the user must answer (`MfaChallenge`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MfaChallenge {
     pub step: String,
     pub method: MfaMethod,
     pub prompts: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
     /// Unix ms after which the bank no longer accepts an answer.
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::ms::serialize_opt"
+    )]
     pub expires_at: Option<u64>,
 }
 
 /// An automatic retry (`autoRetry`): the failed job, and the refresh about to start.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct RetryEvent {
     /// The attempt the refresh will be, counting the connection's run (2 for the first retry).
     pub attempt: u32,
     /// How long until the refresh starts.
+    #[serde(serialize_with = "super::ms::serialize")]
     pub retry_after_ms: u64,
     /// The advice for the failure being retried.
     pub advice: FailureAdvice,
@@ -62,15 +102,17 @@ pub struct RetryEvent {
 }
 
 /// An institution's major outage is over.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct OutageLifted {
     pub institution_id: String,
     /// Its status now.
     pub status: ConnectorStatus,
 }
 
-/// Something the watch reports through a callback.
-#[derive(Clone, Debug, PartialEq)]
+/// Something the watch reports through a callback: each is its callback's argument.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
 pub enum Event {
     Step(StepEvent),
     Progress(Progress),
@@ -80,7 +122,8 @@ pub enum Event {
 }
 
 /// What went wrong with the watch itself (as opposed to a failed step).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum ErrorKind {
     Network,
     Http,
@@ -107,20 +150,30 @@ impl ErrorKind {
 }
 
 /// A watch error: its kind, the HTTP status if any, and a developer-facing message.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct WatchError {
     pub kind: ErrorKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub http_status: Option<u16>,
     pub message: String,
 }
 
-/// How a watch ended.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// How a watch ended (`JobOutcome`, tagged by `status`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "status",
+    rename_all = "kebab-case",
+    rename_all_fields = "camelCase"
+)]
 pub enum Outcome {
     Success {
         job: SharedJob,
+        #[serde(skip_serializing_if = "Option::is_none")]
         connection_url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         accounts_url: Option<String>,
+        #[serde(skip_serializing_if = "Option::is_none")]
         transactions_url: Option<String>,
     },
     Failed {
@@ -134,6 +187,7 @@ pub enum Outcome {
     },
     TimedOut {
         job: Option<SharedJob>,
+        #[serde(serialize_with = "super::ms::serialize")]
         elapsed_ms: u64,
     },
     Error {
@@ -163,5 +217,72 @@ impl Outcome {
                 job.as_ref()
             }
         }
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::test_json::to_json;
+
+    fn job() -> SharedJob {
+        SharedJob::new(crate::core::job::Job {
+            id: "j".into(),
+            job_type: None,
+            created: None,
+            updated: None,
+            steps: Vec::new(),
+            links: Default::default(),
+        })
+    }
+
+    #[test]
+    fn outcomes_are_tagged_by_status_with_absent_fields_left_out() {
+        let timed_out = Outcome::TimedOut {
+            job: None,
+            elapsed_ms: 600_000,
+        };
+        assert_eq!(
+            to_json(&timed_out),
+            r#"{"status":"timed-out","job":null,"elapsedMs":600000}"#
+        );
+        let success = Outcome::Success {
+            job: job(),
+            connection_url: Some("https://x/c".into()),
+            accounts_url: None,
+            transactions_url: None,
+        };
+        assert_eq!(
+            to_json(&success),
+            r#"{"status":"success","job":{"id":"j","steps":[],"links":{"self":null}},"connectionUrl":"https://x/c"}"#
+        );
+    }
+
+    #[test]
+    fn events_are_their_callbacks_argument() {
+        let progress = Event::Progress(Progress {
+            job: job(),
+            completed: 1,
+            total: 4,
+            eta_ms: None,
+        });
+        assert_eq!(
+            to_json(&progress),
+            r#"{"job":{"id":"j","steps":[],"links":{"self":null}},"completed":1,"total":4,"fraction":0.25}"#
+        );
+        let lifted = Event::OutageLifted(OutageLifted {
+            institution_id: "AU00000".into(),
+            status: ConnectorStatus::PartialOutage,
+        });
+        assert_eq!(
+            to_json(&lifted),
+            r#"{"institutionId":"AU00000","status":"partial-outage"}"#
+        );
+        let error = WatchError {
+            kind: ErrorKind::UntrustedUrl,
+            http_status: None,
+            message: "m".into(),
+        };
+        assert_eq!(to_json(&error), r#"{"kind":"untrusted-url","message":"m"}"#);
     }
 }

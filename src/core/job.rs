@@ -1,29 +1,32 @@
-//! The Basiq job resource, parsed tolerantly from every published shape.
+//! The Basiq job resource: read tolerantly from every published shape, written as the
+//! `JobSnapshot` the JS API gives.
 
-use super::json::{self, whole_number, Object, Value};
+use std::fmt;
+
+use serde::de::{self, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Serialize};
+
+use super::body::{decode, Body};
+use super::tolerant::{Items, Maybe, Object, Strings, Text, Whole};
 
 /// Where a step stands; unknown statuses are kept as `Unknown` rather than rejected.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum StepStatus {
     Pending,
     InProgress,
     Success,
     Failed,
     Skipped,
+    #[serde(other)]
     Unknown,
 }
 
 impl StepStatus {
     /// Reads a wire status; anything unrecognised is `Unknown`.
     pub fn from_wire(s: &str) -> Self {
-        match s {
-            "pending" => Self::Pending,
-            "in-progress" => Self::InProgress,
-            "success" => Self::Success,
-            "failed" => Self::Failed,
-            "skipped" => Self::Skipped,
-            _ => Self::Unknown,
-        }
+        let wire: de::value::StrDeserializer<'_, de::value::Error> = s.into_deserializer();
+        Self::deserialize(wire).unwrap_or(Self::Unknown)
     }
 
     /// The status as the JS API spells it.
@@ -54,15 +57,18 @@ impl StepStatus {
 }
 
 /// A failed step's error: Basiq's `{code, title, detail}`.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
 pub struct Failure {
     pub code: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
 }
 
 /// How the bank challenges the user during an `mfa-challenge` step.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum MfaMethod {
     Token,
     SecurityQuestions,
@@ -79,41 +85,58 @@ impl MfaMethod {
 }
 
 /// An MFA challenge waiting on a step.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct MfaRequest {
     pub method: MfaMethod,
-    pub description: Option<String>,
     pub prompts: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "super::ms::serialize_opt"
+    )]
     pub expiry_ms: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub response_url: Option<String>,
 }
 
-/// One step of a job, as last seen.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// One step of a job, as last seen (`StepSnapshot`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Step {
     pub title: String,
     pub status: StepStatus,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub result_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mfa: Option<MfaRequest>,
 }
 
-/// A job's links: itself and, for connection jobs, the connection.
-#[derive(Clone, Debug, PartialEq, Eq, Default)]
+/// A job's links: itself (`null` when it has none) and, for connection jobs, the connection.
+#[derive(Clone, Debug, PartialEq, Eq, Default, Serialize)]
 pub struct JobLinks {
+    #[serde(rename = "self")]
     pub self_url: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
 
 /// A job snapshot as the watch keeps it and its events carry it: one copy, shared.
 pub type SharedJob = std::rc::Rc<Job>;
 
-/// A snapshot of a Basiq job.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A snapshot of a Basiq job (`JobSnapshot`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Job {
     pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub updated: Option<String>,
     pub steps: Vec<Step>,
     pub links: JobLinks,
@@ -208,245 +231,305 @@ impl std::fmt::Display for ParseError {
     }
 }
 
-/// Parses a JSON text into a JSON value, telling HTML and empty bodies apart.
-pub fn parse_json(text: &str) -> Result<Value<'_>, ParseError> {
-    let trimmed = text.strip_prefix("\u{feff}").unwrap_or(text).trim_ascii();
-    if trimmed.is_empty() {
-        return Err(ParseError::Empty);
-    }
-    if trimmed.starts_with('<') {
-        return Err(ParseError::Html);
-    }
-    json::parse(trimmed).ok_or(ParseError::NotJson)
+/// Reads a job from a response body.
+pub fn decode_job(body: &impl Body) -> Result<Job, ParseError> {
+    decode::<Object<WireJob>>(body)?.0.into_job()
 }
 
-/// Parses a job from its JSON text.
-pub fn parse_job(text: &str) -> Result<Job, ParseError> {
-    job_from_value(&parse_json(text)?)
+/// A job as the API sends it, before the checks that need the whole of it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct WireJob {
+    #[serde(default)]
+    id: Option<Id>,
+    #[serde(default)]
+    steps: Option<super::tolerant::List<Object<WireStep>>>,
+    #[serde(default)]
+    links: Option<Object<WireLinks>>,
+    #[serde(default)]
+    job_type: Option<String>,
+    #[serde(default)]
+    created: Option<String>,
+    #[serde(default)]
+    updated: Option<String>,
+    /// With `code` and `data`: what tells a Basiq error document from a job.
+    #[serde(default, rename = "type")]
+    kind: Text,
+    #[serde(default)]
+    code: Text,
+    #[serde(default)]
+    data: Items<ErrorEntry>,
 }
 
-/// Reads a job from a parsed JSON value.
-///
-/// Fields are checked as borrowed text and copied once all of their object has passed: a refusal
-/// then frees little, where a `?` after each copy made every later field free the earlier ones.
-pub fn job_from_value(value: &Value) -> Result<Job, ParseError> {
-    let Value::Object(obj) = value else {
-        return Err(ParseError::NotAJob);
-    };
-    if let Some(code) = api_error_code(obj) {
-        return Err(ParseError::ApiError { code });
-    }
-    let id: &str = match obj.get("id") {
-        Some(Value::String(s)) if !s.is_empty() => s,
-        Some(Value::Number(n)) => n,
-        None | Some(Value::Null) => return Err(ParseError::Missing("id".into())),
-        Some(_) => return Err(wrong(None, "id", "a string")),
-    };
-    let steps = match obj.get("steps") {
-        Some(Value::Array(a)) => {
-            let mut steps = Vec::with_capacity(a.len());
-            for (i, v) in a.iter().enumerate() {
-                steps.push(parse_step(i, v)?);
-            }
-            steps
+impl WireJob {
+    /// The job, unless this is an error document or a required field is missing.
+    pub fn into_job(self) -> Result<Job, ParseError> {
+        let doc = ErrorDoc {
+            kind: self.kind,
+            code: self.code,
+            data: self.data,
+        };
+        if let Some(code) = doc.code() {
+            return Err(ParseError::ApiError { code });
         }
-        None | Some(Value::Null) => return Err(ParseError::Missing("steps".into())),
-        Some(_) => return Err(wrong(None, "steps", "an array")),
-    };
-    let mut f = Strings {
-        at: None,
-        err: None,
-    };
-    let (self_url, source) = match obj.get("links") {
-        Some(Value::Object(l)) => (
-            f.get(l, "self", "links.self"),
-            f.get(l, "source", "links.source"),
-        ),
-        None | Some(Value::Null) => (None, None),
-        Some(_) => return Err(wrong(None, "links", "an object")),
-    };
-    let job_type = f.get(obj, "jobType", "jobType");
-    let created = f.get(obj, "created", "created");
-    let updated = f.get(obj, "updated", "updated");
-    f.done(())?;
-    Ok(Job {
-        id: id.into(),
-        job_type: owned(job_type),
-        created: owned(created),
-        updated: owned(updated),
-        steps,
-        links: JobLinks {
-            self_url: owned(self_url),
-            source: owned(source),
-        },
-    })
-}
-
-/// The code of a Basiq error document (`{"type":"list","data":[{"type":"error",…}]}`), if it is one.
-pub fn api_error_code(obj: &Object) -> Option<String> {
-    let is_error = |o: &Object| matches!(o.get("type"), Some(Value::String(t)) if t == "error");
-    if is_error(obj) {
-        return Some(str_of(obj, "code").unwrap_or("error").to_owned());
+        let id = self.id.ok_or_else(|| ParseError::Missing("id".into()))?.0;
+        let wire_steps = self
+            .steps
+            .ok_or_else(|| ParseError::Missing("steps".into()))?
+            .0;
+        let mut steps = Vec::with_capacity(wire_steps.len());
+        for (i, Object(step)) in wire_steps.into_iter().enumerate() {
+            steps.push(step.into_step(i)?);
+        }
+        let links = self.links.map(|l| l.0).unwrap_or_default();
+        Ok(Job {
+            id,
+            job_type: self.job_type,
+            created: self.created,
+            updated: self.updated,
+            steps,
+            links: JobLinks {
+                self_url: links.self_url,
+                source: links.source,
+            },
+        })
     }
-    let Some(Value::Array(data)) = obj.get("data") else {
-        return None;
-    };
-    data.iter().find_map(|v| match v {
-        Value::Object(o) if is_error(o) => Some(str_of(o, "code").unwrap_or("error").to_owned()),
-        _ => None,
-    })
 }
 
-fn parse_step(i: usize, v: &Value) -> Result<Step, ParseError> {
-    let at = Some(i);
-    let Value::Object(obj) = v else {
-        return Err(wrong(at, "", "an object"));
-    };
-    let title: &str = match obj.get("title") {
-        Some(Value::String(s)) => s,
-        None | Some(Value::Null) => return Err(ParseError::Missing(place(at, ".title"))),
-        Some(_) => return Err(wrong(at, ".title", "a string")),
-    };
-    let status = match obj.get("status") {
-        Some(Value::String(s)) => StepStatus::from_wire(s),
-        None | Some(Value::Null) => StepStatus::Unknown,
-        Some(_) => return Err(wrong(at, ".status", "a string")),
-    };
-    let mut f = Strings { at, err: None };
-    let mut result_url = None;
-    let mut failure = None;
-    let mut mfa = None;
-    match obj.get("result") {
-        None | Some(Value::Null) => {}
-        Some(Value::Object(r)) => match str_of(r, "type") {
-            Some("link") => result_url = f.get(r, "url", ".result.url"),
-            Some("mfa") => mfa = Some(read_mfa(r, &mut f)),
+/// A job id: a non-empty string, or a whole number (kept as its digits).
+#[derive(Debug)]
+struct Id(String);
+
+impl<'de> Deserialize<'de> for Id {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Id;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Id, E> {
+                self.visit_string(s.to_owned())
+            }
+            fn visit_string<E: de::Error>(self, s: String) -> Result<Id, E> {
+                if s.is_empty() {
+                    return Err(E::invalid_value(de::Unexpected::Str(""), &self));
+                }
+                Ok(Id(s))
+            }
+            fn visit_u64<E: de::Error>(self, n: u64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_i64<E: de::Error>(self, n: i64) -> Result<Id, E> {
+                Ok(Id(n.to_string()))
+            }
+            fn visit_f64<E: de::Error>(self, n: f64) -> Result<Id, E> {
+                // JS numbers are floats: a whole one is an id; a fraction is not.
+                if n.fract() == 0.0 && n.abs() < 9_007_199_254_740_992.0 {
+                    return self.visit_i64(n as i64);
+                }
+                Err(E::invalid_type(de::Unexpected::Float(n), &self))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+#[derive(Debug, Default, Deserialize)]
+struct WireLinks {
+    #[serde(default, rename = "self")]
+    self_url: Option<String>,
+    #[serde(default)]
+    source: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+struct WireStep {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    status: Option<Status>,
+    #[serde(default)]
+    result: Option<WireResultField>,
+}
+
+impl WireStep {
+    fn into_step(self, i: usize) -> Result<Step, ParseError> {
+        let title = self
+            .title
+            .ok_or_else(|| ParseError::Missing(format!("steps[{i}].title")))?;
+        let mut step = Step {
+            title,
+            status: self.status.map_or(StepStatus::Unknown, |s| s.0),
+            result_url: None,
+            failure: None,
+            mfa: None,
+        };
+        let Some(WireResultField(Some(r))) = self.result else {
+            return Ok(step);
+        };
+        match r.kind.0.as_deref() {
+            Some("link") => step.result_url = r.url,
+            Some("mfa") => {
+                step.mfa = Some(MfaRequest {
+                    method: match r.method.0.as_deref() {
+                        Some("security-questions") => MfaMethod::SecurityQuestions,
+                        _ => MfaMethod::Token,
+                    },
+                    description: r.description,
+                    prompts: r.input.0,
+                    expiry_ms: r.expiry_ms.0,
+                    response_url: r.links.0.and_then(|l| l.response),
+                })
+            }
             // Published failures carry no `type`; the schema says `error`. Both mean a failure.
-            Some("error") | None => {
-                if let Some(code) = f.get(r, "code", ".result.code") {
-                    let detail = match f.get(r, "detail", ".result.detail") {
-                        Some(d) => Some(d),
-                        None => f.get(r, "details", ".result.details"),
-                    };
-                    let title = f.get(r, "title", ".result.title");
-                    failure = Some(Failure {
-                        code: code.into(),
-                        title: owned(title),
-                        detail: owned(detail),
-                    });
-                } else {
-                    result_url = f.get(r, "url", ".result.url");
+            Some("error") | None => match r.code {
+                Some(code) => {
+                    step.failure = Some(Failure {
+                        code,
+                        title: r.title,
+                        detail: r.detail.or(r.details),
+                    })
                 }
-            }
+                None => step.result_url = r.url,
+            },
             Some(_) => {}
-        },
-        Some(_) => return Err(wrong(at, ".result", "an object or null")),
-    }
-    f.done(Step {
-        title: title.into(),
-        status,
-        result_url: owned(result_url),
-        failure,
-        mfa,
-    })
-}
-
-fn read_mfa(r: &Object, f: &mut Strings) -> MfaRequest {
-    let method = match str_of(r, "method") {
-        Some("security-questions") => MfaMethod::SecurityQuestions,
-        _ => MfaMethod::Token,
-    };
-    let expiry_ms = match r.get("expiryMs") {
-        Some(Value::Number(n)) => whole_number(n),
-        _ => None,
-    };
-    let response_url = match r.get("links") {
-        Some(Value::Object(l)) => f.get(l, "response", ".result.links.response"),
-        _ => None,
-    };
-    let description = f.get(r, "description", ".result.description");
-    let prompts = match r.get("input") {
-        Some(Value::Array(a)) => a
-            .iter()
-            .filter_map(|v| match v {
-                Value::String(s) => Some(String::from(&**s)),
-                _ => None,
-            })
-            .collect(),
-        Some(Value::String(s)) => vec![String::from(&**s)],
-        _ => Vec::new(),
-    };
-    MfaRequest {
-        method,
-        description: owned(description),
-        prompts,
-        expiry_ms,
-        response_url: owned(response_url),
+        }
+        Ok(step)
     }
 }
 
-/// Reads string fields, keeping the first refusal instead of returning at each field.
-struct Strings {
-    /// The step the fields are in, if any.
-    at: Option<usize>,
-    err: Option<ParseError>,
-}
+/// A step status; `null` is unknown, and so is any status this module does not know.
+#[derive(Debug)]
+struct Status(StepStatus);
 
-impl Strings {
-    /// A string field; `null` and absence are both `None`. Any other type is refused, naming the
-    /// field `path` (inside `steps[at]` for a step's fields).
-    fn get<'v>(&mut self, obj: &'v Object, key: &str, path: &'static str) -> Option<&'v str> {
-        match obj.get(key) {
-            Some(Value::String(s)) => Some(s),
-            None | Some(Value::Null) => None,
-            Some(_) => {
-                if self.err.is_none() {
-                    self.err = Some(wrong(self.at, path, "a string"));
-                }
-                None
+impl<'de> Deserialize<'de> for Status {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Status;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_str<E: de::Error>(self, s: &str) -> Result<Status, E> {
+                Ok(Status(StepStatus::from_wire(s)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Status, E> {
+                Ok(Status(StepStatus::Unknown))
             }
         }
+        d.deserialize_any(V)
     }
+}
 
-    /// `value`, unless a field was refused.
-    fn done<T>(self, value: T) -> Result<T, ParseError> {
-        match self.err {
-            None => Ok(value),
-            Some(e) => Err(e),
+/// A step's `result`: an object, `null`, or a list whose first element is the result (a shape
+/// Basiq also publishes).
+#[derive(Debug)]
+struct WireResultField(Option<WireResult>);
+
+impl<'de> Deserialize<'de> for WireResultField {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = WireResultField;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("an object or null")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+                let r = WireResult::deserialize(de::value::MapAccessDeserializer::new(map))?;
+                Ok(WireResultField(Some(r)))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+                let first = seq.next_element::<Object<WireResult>>()?;
+                while seq.next_element::<de::IgnoredAny>()?.is_some() {}
+                Ok(WireResultField(first.map(|r| r.0)))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
+                Ok(WireResultField(None))
+            }
         }
+        d.deserialize_any(V)
     }
 }
 
-/// A string field, if present and a string.
-pub fn str_of<'a>(obj: &'a Object, key: &str) -> Option<&'a str> {
-    match obj.get(key) {
-        Some(Value::String(s)) => Some(s),
-        _ => None,
+/// Every field a step result has in any of its shapes (link, failure, MFA challenge).
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct WireResult {
+    #[serde(default, rename = "type")]
+    kind: Text,
+    #[serde(default)]
+    url: Option<String>,
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    detail: Option<String>,
+    #[serde(default)]
+    details: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    method: Text,
+    /// The challenge's prompts: a list of strings, or one string.
+    #[serde(default)]
+    input: Strings,
+    #[serde(default)]
+    expiry_ms: Whole,
+    #[serde(default)]
+    links: Maybe<MfaLinks>,
+}
+
+#[derive(Debug, Deserialize)]
+struct MfaLinks {
+    #[serde(default)]
+    response: Option<String>,
+}
+
+/// A Basiq error document: `{"type":"error","code":…}`, or a list holding one.
+#[derive(Debug, Default, Deserialize)]
+pub struct ErrorDoc {
+    #[serde(default, rename = "type")]
+    kind: Text,
+    #[serde(default)]
+    code: Text,
+    #[serde(default)]
+    data: Items<ErrorEntry>,
+}
+
+/// One entry of an error list.
+#[derive(Debug, Deserialize)]
+pub struct ErrorEntry {
+    #[serde(default, rename = "type")]
+    kind: Text,
+    #[serde(default)]
+    code: Text,
+}
+
+impl ErrorDoc {
+    /// The error's code (`"error"` when it has none), if this is an error document.
+    pub fn code(self) -> Option<String> {
+        let code = |c: Text| c.0.unwrap_or_else(|| "error".into());
+        if self.kind.0.as_deref() == Some("error") {
+            return Some(code(self.code));
+        }
+        self.data
+            .0?
+            .into_iter()
+            .flatten()
+            .find(|e| e.kind.0.as_deref() == Some("error"))
+            .map(|e| code(e.code))
     }
 }
 
-fn owned(s: Option<&str>) -> Option<String> {
-    s.map(String::from)
-}
-
-/// A field's name for messages: `path`, inside `steps[step]` when `step` is given.
-fn place(step: Option<usize>, path: &str) -> String {
-    match step {
-        Some(i) => format!("steps[{i}]{path}"),
-        None => path.to_owned(),
-    }
-}
-
-fn wrong(step: Option<usize>, path: &str, expected: &'static str) -> ParseError {
-    ParseError::WrongType {
-        field: place(step, path),
-        expected,
-    }
-}
-
-#[cfg(test)]
+// serde_json reads the bodies: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
+
+    use crate::core::test_json as json;
+    use json::parse_job;
 
     #[test]
     fn every_parse_error_has_a_distinct_kind() {

@@ -1,11 +1,12 @@
 //! Starting jobs: the create, update and refresh requests, and reading what they answer.
 
-use super::json::Value;
+use serde::{Deserialize, Serialize, Serializer};
 
-use super::json_out::JsonObject;
-
-use super::job::{job_from_value, parse_json, str_of, Job};
+use super::body::{decode, Body};
+use super::job::{Job, WireJob};
+use super::tolerant::{Items, Maybe, Object, Present, Text};
 use super::url::Origin;
+use super::watcher::RequestBody;
 
 /// Basiq's production API.
 pub const DEFAULT_API_BASE: &str = "https://au-api.basiq.io";
@@ -15,33 +16,41 @@ pub const DEFAULT_API_BASE: &str = "https://au-api.basiq.io";
 pub struct StartJob {
     pub url: String,
     /// A JSON body, or none (refresh).
-    pub body: Option<String>,
+    pub body: Option<RequestBody>,
     /// The connection the job is for, when the request names it.
     pub connection_id: Option<String>,
 }
 
-/// What the user typed into the bank's sign-in form.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+/// What the user typed into the bank's sign-in form; written as the create and update bodies,
+/// `{loginId, password, securityCode?, secondaryLoginId?, institution?: {id}}`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct Credentials {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub security_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub secondary_login_id: Option<String>,
+    #[serde(
+        rename = "institution",
+        skip_serializing_if = "Option::is_none",
+        serialize_with = "institution"
+    )]
     pub institution_id: Option<String>,
 }
 
-impl Credentials {
-    fn to_json(&self) -> String {
-        let body = JsonObject::new()
-            .opt_string("loginId", self.login_id.as_deref())
-            .opt_string("password", self.password.as_deref())
-            .opt_string("securityCode", self.security_code.as_deref())
-            .opt_string("secondaryLoginId", self.secondary_login_id.as_deref());
-        match &self.institution_id {
-            Some(id) => body.object("institution", JsonObject::new().string("id", id)),
-            None => body,
-        }
-        .finish()
+/// `institution: {id}`.
+fn institution<S: Serializer>(id: &Option<String>, s: S) -> Result<S::Ok, S::Error> {
+    #[derive(Serialize)]
+    struct Institution<'a> {
+        id: &'a str,
+    }
+    match id {
+        Some(id) => Institution { id }.serialize(s),
+        None => s.serialize_none(),
     }
 }
 
@@ -66,7 +75,7 @@ pub fn create_connection(
     }
     Ok(StartJob {
         url: connections_url(base, user_id, None, "")?,
-        body: Some(c.to_json()),
+        body: Some(RequestBody::Credentials(c.clone())),
         connection_id: None,
     })
 }
@@ -87,7 +96,7 @@ pub fn update_connection(
     };
     Ok(StartJob {
         url: connections_url(base, user_id, Some(connection_id), "")?,
-        body: Some(creds.to_json()),
+        body: Some(RequestBody::Credentials(creds)),
         connection_id: Some(connection_id.to_owned()),
     })
 }
@@ -115,35 +124,80 @@ pub enum Started {
 }
 
 /// Reads the answer to a start request; `None` when it names no job.
-pub fn read_started(body: &str, origin: &Origin) -> Option<Started> {
-    let value = parse_json(body).ok()?;
-    let Value::Object(obj) = &value else {
-        return None;
-    };
+pub fn read_started(body: &impl Body, origin: &Origin) -> Option<Started> {
+    let Object(answer) = decode::<Object<StartAnswer>>(body).ok()?;
     // "Refresh all" answers a list; this module starts one job at a time, so take the first.
-    let obj = match obj.get("data") {
-        Some(Value::Array(list)) => match list.first() {
-            Some(Value::Object(first)) => first,
-            _ => return None,
-        },
-        _ => obj,
+    let (entry, listed) = match answer.data.0 {
+        Some(list) => (list.into_iter().next()??, true),
+        None => (answer.entry(), false),
     };
-    if obj.contains_key("steps") {
-        return job_from_value(&Value::Object(obj.clone()))
-            .ok()
-            .map(Started::Job);
+    if entry.steps.0 {
+        let job = if listed {
+            let Object(list) = decode::<Object<JobList>>(body).ok()?;
+            list.data.0?.into_iter().next()??
+        } else {
+            decode::<Object<WireJob>>(body).ok()?.0
+        };
+        return job.into_job().ok().map(Started::Job);
     }
-    let self_link = match obj.get("links") {
-        Some(Value::Object(l)) => str_of(l, "self").map(str::to_owned),
-        _ => None,
-    };
+    let self_link = entry.links.0.and_then(|l| l.self_url.0);
     let url = self_link.or_else(|| {
-        str_of(obj, "id")
+        entry
+            .id
+            .0
             .filter(|id| !id.is_empty())
-            .and_then(|id| segment(id).ok())
+            .and_then(|id| segment(&id).ok())
             .map(|id| format!("{}/jobs/{id}", origin.as_str()))
     })?;
     Some(Started::Reference { url })
+}
+
+/// The answer to a start request: a job, a reference to one, or a list of them.
+#[derive(Deserialize)]
+struct StartAnswer {
+    #[serde(default)]
+    data: Items<StartEntry>,
+    #[serde(default)]
+    steps: Present,
+    #[serde(default)]
+    links: Maybe<SelfLink>,
+    #[serde(default)]
+    id: Text,
+}
+
+impl StartAnswer {
+    /// The answer read as one job or reference.
+    fn entry(self) -> StartEntry {
+        StartEntry {
+            steps: self.steps,
+            links: self.links,
+            id: self.id,
+        }
+    }
+}
+
+/// One job or reference: whether it is the whole job, and where it is.
+#[derive(Deserialize)]
+struct StartEntry {
+    #[serde(default)]
+    steps: Present,
+    #[serde(default)]
+    links: Maybe<SelfLink>,
+    #[serde(default)]
+    id: Text,
+}
+
+#[derive(Deserialize)]
+struct SelfLink {
+    #[serde(default, rename = "self")]
+    self_url: Text,
+}
+
+/// A list of whole jobs.
+#[derive(Deserialize)]
+struct JobList {
+    #[serde(default)]
+    data: Items<WireJob>,
 }
 
 /// `{base}/users/{user}/connections[/{connection}]{tail}`, the ids percent-encoded: one builder
@@ -194,12 +248,23 @@ fn push_segment(out: &mut String, s: &str) -> Result<(), StartError> {
     Ok(())
 }
 
-#[cfg(test)]
+// serde_json reads the bodies: native only.
+#[cfg(all(test, not(target_arch = "wasm32")))]
 mod tests {
     use super::*;
 
     fn origin_of(origin: &str) -> Result<Origin, ()> {
         Ok(Origin::serialized(origin))
+    }
+
+    use crate::core::test_json as json;
+
+    fn read_started(body: &str, origin: &Origin) -> Option<Started> {
+        super::read_started(&json::Text(body), origin)
+    }
+
+    fn body(job: &StartJob) -> Option<String> {
+        job.body.as_ref().map(json::to_json)
     }
 
     fn creds() -> Credentials {
@@ -216,7 +281,7 @@ mod tests {
         let c = create_connection("http://127.0.0.1:8080/", "u1", &creds()).unwrap();
         assert_eq!(c.url, "http://127.0.0.1:8080/users/u1/connections");
         assert_eq!(
-            c.body.as_deref(),
+            body(&c).as_deref(),
             Some(r#"{"loginId":"bighead","password":"pa\"ss","institution":{"id":"AU00000"}}"#)
         );
         let u = update_connection(DEFAULT_API_BASE, "u1", "c 1/..", &creds()).unwrap();
@@ -224,7 +289,10 @@ mod tests {
             u.url,
             "https://au-api.basiq.io/users/u1/connections/c%201%2F.."
         );
-        assert!(!u.body.unwrap().contains("institution"));
+        assert_eq!(
+            body(&u).as_deref(),
+            Some(r#"{"loginId":"bighead","password":"pa\"ss"}"#)
+        );
         let r = refresh_connection(DEFAULT_API_BASE, "u1", "c1").unwrap();
         assert_eq!(
             r.url,
@@ -272,6 +340,12 @@ mod tests {
                 url: "https://au-api.basiq.io/jobs/j4".into()
             })
         );
+        let listed_job = r#"{"type":"list","data":[{"type":"job","id":"j5","steps":[]}]}"#;
+        assert!(matches!(read_started(listed_job, &o), Some(Started::Job(j)) if j.id == "j5"));
+        let broken_job = r#"{"type":"job","id":"j6","steps":7}"#;
+        assert_eq!(read_started(broken_job, &o), None);
+        assert_eq!(read_started(r#"{"data":[7]}"#, &o), None);
+        assert_eq!(read_started(r#"{"id":7,"links":{"self":7}}"#, &o), None);
         assert_eq!(read_started("{}", &o), None);
         assert_eq!(read_started("<html>", &o), None);
     }

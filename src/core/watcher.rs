@@ -6,24 +6,26 @@
 use std::borrow::Cow;
 use std::collections::VecDeque;
 
-use super::json::Value;
+use serde::Serialize;
 
 use super::advice::{
     describe_failure, Action as AdviceAction, ConnectorStatus, FailureAdvice, FailureContext,
     Operation,
 };
+use super::body::{decode, Body};
 use super::connector::{connectors_path, parse_connector, Connector};
 use super::datetime::rfc3339_ms;
 use super::events::{
     ErrorKind, Event, MfaChallenge, OutageLifted, Outcome, Progress, RetryEvent, StepEvent,
     WatchError,
 };
-use super::job::{api_error_code, parse_job, parse_json, Failure, Job, SharedJob, StepStatus};
-use super::json_out::JsonObject;
+use super::job::{decode_job, ErrorDoc, Failure, Job, SharedJob, StepStatus};
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
 use super::recovery::{self, Next, Recovery};
-use super::start::{read_started, StartJob, Started};
+use super::saved::Saved;
+use super::start::{read_started, Credentials, StartJob, Started};
+use super::tolerant::Object;
 use super::tracker::{Pace, Tracker, Transition};
 use super::url::{check_secure, connection_id, Origin, UrlError, Urls};
 
@@ -111,19 +113,36 @@ pub struct Request {
     pub purpose: Purpose,
     pub method: Method,
     /// A JSON body, if any.
-    pub body: Option<String>,
+    pub body: Option<RequestBody>,
     pub url: String,
     /// Send the bearer token (only ever true for the API origin).
     pub with_token: bool,
     pub timeout_ms: u64,
 }
 
-/// An HTTP answer, as the shell received it.
+/// The JSON body of a request.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(untagged)]
+pub enum RequestBody {
+    /// New credentials: creating or updating a connection.
+    Credentials(Credentials),
+    /// The user's answers to an MFA challenge.
+    Mfa(MfaAnswers),
+}
+
+/// `{"mfa-response": ["…"]}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct MfaAnswers {
+    #[serde(rename = "mfa-response")]
+    pub answers: Vec<String>,
+}
+
+/// An HTTP answer, as the shell received it: the body stays the platform's until decoded.
 #[derive(Clone, Copy, Debug)]
-pub struct Response<'a> {
+pub struct Response<'a, B> {
     pub status: u16,
     pub retry_after: Option<&'a str>,
-    pub body: &'a str,
+    pub body: B,
 }
 
 /// A request that got no HTTP answer.
@@ -379,7 +398,7 @@ impl Watcher {
     }
 
     /// Hands over the HTTP answer to request `id`.
-    pub fn handle_response(&mut self, now_ms: u64, id: u64, response: Response<'_>) {
+    pub fn handle_response(&mut self, now_ms: u64, id: u64, response: Response<'_, impl Body>) {
         let Some(purpose) = self.take_in_flight(id) else {
             return;
         };
@@ -396,7 +415,7 @@ impl Watcher {
                     .contains(&response.status)
                     .then(|| {
                         let inst = self.cfg.institution_id.as_deref().unwrap_or_default();
-                        parse_connector(response.body, inst)
+                        parse_connector(&response.body, inst)
                     })
                     .flatten();
                 self.on_connector(now_ms, found);
@@ -475,7 +494,9 @@ impl Watcher {
                 message,
             });
         }
-        let body = JsonObject::new().strings("mfa-response", answers).finish();
+        let body = RequestBody::Mfa(MfaAnswers {
+            answers: answers.to_vec(),
+        });
         let url = mfa.response_url.clone();
         let id = self.next_id;
         self.next_id += 1;
@@ -490,14 +511,15 @@ impl Watcher {
         })
     }
 
-    /// Hands over the answer to an MFA request; on success polling resumes at once.
+    /// Hands over the HTTP status the MFA request was answered with; on success polling resumes
+    /// at once.
     pub fn handle_mfa_response(
         &mut self,
         now_ms: u64,
-        result: Result<Response<'_>, TransportError>,
+        result: Result<u16, TransportError>,
     ) -> Result<(), MfaError> {
         let status = match result {
-            Ok(r) => r.status,
+            Ok(status) => status,
             Err(e) => {
                 let message = match e {
                     TransportError::Timeout => "the answer timed out".to_owned(),
@@ -528,22 +550,19 @@ impl Watcher {
         })
     }
 
-    /// A string that resumes this watch after a reload; it holds no token.
-    pub fn save(&self) -> String {
-        if self.starting.is_some() {
-            return String::new();
-        }
-        super::saved::save(&self.saved_state())
+    /// What resumes this watch after a reload (it holds no token); none until the job is known.
+    pub fn save(&self) -> Option<Saved<'_>> {
+        self.starting.is_none().then(|| self.saved_state())
     }
 
     /// Resumes a saved watch; `cfg` supplies what is not saved (timing, messages, tokens).
     pub fn restore(
-        text: &str,
+        saved: &impl Body,
         mut cfg: WatchConfig,
         now_ms: u64,
         seed: u64,
     ) -> Result<Self, ConfigError> {
-        let s = super::saved::load(text).map_err(ConfigError::Saved)?;
+        let s = super::saved::load(saved).map_err(ConfigError::Saved)?;
         cfg.job_url = s.job_url.into_owned();
         cfg.api_origin = Some(s.api_origin.into_owned());
         cfg.operation = Operation::from_str_opt(&s.operation).unwrap_or_default();
@@ -559,11 +578,12 @@ impl Watcher {
         Ok(w)
     }
 
-    fn saved_state(&self) -> super::saved::Saved<'_> {
+    fn saved_state(&self) -> Saved<'_> {
         fn borrowed(s: &Option<String>) -> Option<Cow<'_, str>> {
             s.as_deref().map(Cow::Borrowed)
         }
-        super::saved::Saved {
+        Saved {
+            v: super::saved::VERSION,
             job_url: Cow::Borrowed(&self.poll_url),
             api_origin: Cow::Borrowed(self.origin.as_str()),
             operation: Cow::Borrowed(self.cfg.operation.as_str()),
@@ -579,7 +599,7 @@ impl Watcher {
 
     // ----- requests -------------------------------------------------------------------------
 
-    fn request(&mut self, purpose: Purpose, url: String, body: Option<String>) -> Action {
+    fn request(&mut self, purpose: Purpose, url: String, body: Option<RequestBody>) -> Action {
         let id = self.next_id;
         self.next_id += 1;
         self.in_flight = Some((id, purpose));
@@ -619,12 +639,12 @@ impl Watcher {
 
     // ----- answers --------------------------------------------------------------------------
 
-    fn on_start_response(&mut self, now_ms: u64, r: Response<'_>) {
+    fn on_start_response(&mut self, now_ms: u64, r: Response<'_, impl Body>) {
         if !(200..300).contains(&r.status) {
             return self.on_status(now_ms, r);
         }
         self.unauthorized_in_row = 0;
-        match read_started(r.body, &self.origin) {
+        match read_started(&r.body, &self.origin) {
             Some(Started::Reference { url }) => match self.origin.own(&url, &self.cfg.urls) {
                 Some(abs) => {
                     self.starting = None;
@@ -654,13 +674,13 @@ impl Watcher {
         }
     }
 
-    fn on_job_response(&mut self, now_ms: u64, r: Response<'_>) {
+    fn on_job_response(&mut self, now_ms: u64, r: Response<'_, impl Body>) {
         if !(200..300).contains(&r.status) {
             return self.on_status(now_ms, r);
         }
         self.unauthorized_in_row = 0;
         // The same bytes as the job we hold are the same job: skip the parse and the link checks.
-        if self.held.is_none() && !self.job_body.is_empty() && r.body == self.job_body {
+        if self.held.is_none() && !self.job_body.is_empty() && r.body.text() == self.job_body {
             if self.still_running(now_ms) {
                 return;
             }
@@ -668,13 +688,13 @@ impl Watcher {
                 return self.on_job(now_ms, job);
             }
         }
-        match parse_job(r.body) {
+        match decode_job(&r.body) {
             Ok(job) => {
                 self.on_job(now_ms, job);
                 // Only a job that was taken whole (not held back, not refused) may be reused.
                 self.job_body.clear();
                 if self.held.is_none() && self.outcome.is_none() && self.job.is_some() {
-                    self.job_body.push_str(r.body);
+                    self.job_body.push_str(r.body.text());
                 }
             }
             Err(e) => {
@@ -691,7 +711,7 @@ impl Watcher {
     }
 
     /// Every answer that is not a success, alike for starting and polling.
-    fn on_status(&mut self, now_ms: u64, r: Response<'_>) {
+    fn on_status(&mut self, now_ms: u64, r: Response<'_, impl Body>) {
         if r.status != 401 {
             self.unauthorized_in_row = 0;
         }
@@ -725,10 +745,9 @@ impl Watcher {
                 self.transient(now_ms, ErrorKind::Http, Some(r.status), message, after);
             }
             s => {
-                let code = match parse_json(r.body) {
-                    Ok(Value::Object(o)) => api_error_code(&o),
-                    _ => None,
-                };
+                let code = decode::<Object<ErrorDoc>>(&r.body)
+                    .ok()
+                    .and_then(|doc| doc.0.code());
                 let message = match &code {
                     Some(c) => format!("the API refused the request with HTTP {s} ({c})"),
                     None => format!("the API refused the request with HTTP {s}"),

@@ -1,17 +1,15 @@
-//! Conversions between the core's Rust values and plain JS objects, both ways.
-//!
-//! Small objects are built field by field, job snapshots as JSON text parsed
-//! once (no serde: it would cost more than the whole core). Absent optional fields are left out
-//! rather than set to `undefined`.
+//! Conversions between the core's Rust values and JS: outgoing shapes through serde, and the
+//! options objects (which hold functions and signals) read field by field.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::{JsCast, JsValue};
 
+use super::json::{to_js, to_json_text};
 use super::page::PageLocal;
 use crate::core::advice::{FailureAdvice, Operation};
-use crate::core::job::{Failure, Job, MfaRequest, Step};
-use crate::core::json_out::JsonObject;
+use crate::core::job::Job;
 use crate::core::messages::Catalogue;
+use crate::core::watcher::{RequestBody, Watcher};
 
 /// JS strings for the fixed names and values this module uses, each made once. Turning a Rust
 /// string into a JS one goes through `TextDecoder`, which was the largest single cost of a poll.
@@ -31,152 +29,27 @@ pub(crate) fn js_str(s: &'static str) -> JsValue {
     v
 }
 
-#[wasm_bindgen::prelude::wasm_bindgen(module = "/src/web/obj.js")]
-extern "C" {
-    fn put(target: &Object, key: &JsValue, value: &JsValue);
-    #[wasm_bindgen(js_name = lazyJob)]
-    fn lazy_job(target: &Object, text: &str);
-}
-
-/// A plain JS object under construction.
-pub(crate) struct Obj(Object);
-
-impl Obj {
-    pub(crate) fn new() -> Self {
-        Self(Object::new())
-    }
-
-    /// Sets `key` to any JS value.
-    pub(crate) fn set(self, key: &'static str, value: impl Into<JsValue>) -> Self {
-        // Defining a data property on a fresh plain object cannot fail.
-        put(&self.0, &js_str(key), &value.into());
-        self
-    }
-
-    /// Sets `key` to a value when there is one; leaves it out otherwise.
-    pub(crate) fn opt(self, key: &'static str, value: Option<impl Into<JsValue>>) -> Self {
-        match value {
-            Some(v) => self.set(key, v),
-            None => self,
-        }
-    }
-
-    pub(crate) fn str(self, key: &'static str, value: &str) -> Self {
-        self.set(key, JsValue::from_str(value))
-    }
-
-    pub(crate) fn opt_str(self, key: &'static str, value: Option<&str>) -> Self {
-        self.opt(key, value.map(JsValue::from_str))
-    }
-
-    pub(crate) fn num(self, key: &'static str, value: f64) -> Self {
-        self.set(key, JsValue::from_f64(value))
-    }
-
-    /// A whole number of milliseconds or a count; JS numbers hold them exactly up to 2^53.
-    pub(crate) fn opt_u64(self, key: &'static str, value: Option<u64>) -> Self {
-        match value {
-            Some(v) => self.num(key, v as f64),
-            None => self,
-        }
-    }
-
-    pub(crate) fn bool(self, key: &'static str, value: bool) -> Self {
-        self.set(key, JsValue::from_bool(value))
-    }
-
-    /// Sets `job` to `job`, made into a JS object only when it is first read.
-    pub(crate) fn job(self, job: &Job) -> Self {
-        lazy_job(&self.0, &job_json(job));
-        self
-    }
-
-    pub(crate) fn build(self) -> JsValue {
-        self.0.into()
-    }
-}
-
-/// A JS array of strings.
-pub(crate) fn str_array(items: &[String]) -> JsValue {
-    items
-        .iter()
-        .map(|s| JsValue::from_str(s))
-        .collect::<Array>()
-        .into()
-}
-
 /// `JobSnapshot`. `links.self` is always present: `null` when the job has no self link.
-///
-/// Written as JSON and parsed once by the engine: one string crosses into JS instead of one per
-/// field, which is both less wasm and less time per poll.
 pub(crate) fn job_to_js(job: &Job) -> JsValue {
-    // Our own writer's output always parses; `null` would only mean a bug in it.
-    js_sys::JSON::parse(&job_json(job)).unwrap_or(JsValue::NULL)
-}
-
-/// `JobSnapshot` as JSON text.
-fn job_json(job: &Job) -> String {
-    let links = JsonObject::new()
-        .string_or_null("self", job.links.self_url.as_deref())
-        .opt_string("source", job.links.source.as_deref());
-    JsonObject::new()
-        .string("id", &job.id)
-        .opt_string("jobType", job.job_type.as_deref())
-        .opt_string("created", job.created.as_deref())
-        .opt_string("updated", job.updated.as_deref())
-        .objects("steps", job.steps.iter().map(step_json))
-        .object("links", links)
-        .finish()
-}
-
-/// `StepSnapshot`.
-fn step_json(step: &Step) -> JsonObject {
-    JsonObject::new()
-        .string("title", &step.title)
-        .string("status", step.status.as_str())
-        .opt_string("resultUrl", step.result_url.as_deref())
-        .opt_object("failure", step.failure.as_ref().map(failure_json))
-        .opt_object("mfa", step.mfa.as_ref().map(mfa_json))
-}
-
-fn failure_json(failure: &Failure) -> JsonObject {
-    JsonObject::new()
-        .string("code", &failure.code)
-        .opt_string("title", failure.title.as_deref())
-        .opt_string("detail", failure.detail.as_deref())
-}
-
-/// The `mfa` field of a `StepSnapshot`.
-fn mfa_json(mfa: &MfaRequest) -> JsonObject {
-    JsonObject::new()
-        .string("method", mfa.method.as_str())
-        .strings("prompts", &mfa.prompts)
-        .opt_string("description", mfa.description.as_deref())
-        .opt_number("expiryMs", mfa.expiry_ms)
-        .opt_string("responseUrl", mfa.response_url.as_deref())
-}
-
-/// `Failure`: `{ code, title?, detail? }`.
-pub(crate) fn failure_to_js(failure: &Failure) -> JsValue {
-    Obj::new()
-        .str("code", &failure.code)
-        .opt_str("title", failure.title.as_deref())
-        .opt_str("detail", failure.detail.as_deref())
-        .build()
+    to_js(job)
 }
 
 /// `FailureAdvice`.
 pub(crate) fn advice_to_js(advice: &FailureAdvice) -> JsValue {
-    Obj::new()
-        .str("code", &advice.code)
-        .opt_str("step", advice.step.as_deref())
-        .str("action", advice.action.as_str())
-        .str("title", &advice.title)
-        .str("message", &advice.message)
-        .opt_u64("retryAfterMs", advice.retry_after_ms)
-        .bool("automaticRetry", advice.automatic_retry)
-        .opt_str("supportReference", advice.support_reference.as_deref())
-        .build()
+    to_js(advice)
+}
+
+/// The text `JobWatch.save()` returns: empty until the job is known.
+pub(crate) fn saved_text(watcher: &Watcher) -> String {
+    watcher
+        .save()
+        .and_then(|saved| to_json_text(&saved))
+        .unwrap_or_default()
+}
+
+/// A request's JSON body as the text `fetch` sends.
+pub(crate) fn request_body(body: Option<&RequestBody>) -> Option<String> {
+    body.and_then(to_json_text)
 }
 
 /// A JS `TypeError` with `message`, and a `reason` property when given.

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use super::convert::{
     advice_to_js, catalogue_from, is_plain_object, job_to_js, type_error, Fields,
 };
+use super::json::JsonText;
 use crate::core::advice::{self, ConnectorStatus, FailureContext, Operation};
 use crate::core::job::{self, Failure, ParseError};
 use crate::core::messages::Catalogue;
@@ -18,18 +19,15 @@ use crate::core::messages::Catalogue;
 pub fn parse_job(
     #[wasm_bindgen(unchecked_param_type = "string | object")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
+    let refused = |e: ParseError| type_error(&format!("parseJob: {}", e.reason()), Some(e.kind()));
     let text = match input.as_string() {
         Some(text) => text,
-        // Objects go through JSON text too, so one parser validates everything.
+        // Objects are read as the JSON text they stand for: `JSON.stringify` is what reads an
+        // arbitrary object safely (cycles, BigInts and throwing getters are its errors, caught).
         None => match js_sys::JSON::stringify(&input) {
             Ok(json) => match json.as_string() {
                 Some(text) => text,
-                None => {
-                    return Err(type_error(
-                        "parseJob: expected a job as JSON text or an object",
-                        Some(ParseError::NotAJob.kind()),
-                    ))
-                }
+                None => return Err(refused(ParseError::NotAJob)),
             },
             Err(thrown) => {
                 let why = js_sys::Reflect::get(&thrown, &JsValue::from_str("message"))
@@ -43,12 +41,9 @@ pub fn parse_job(
             }
         },
     };
-    match job::parse_job(&text) {
+    match job::decode_job(&JsonText(&text)) {
         Ok(job) => Ok(job_to_js(&job)),
-        Err(e) => Err(type_error(
-            &format!("parseJob: {}", e.reason()),
-            Some(e.kind()),
-        )),
+        Err(e) => Err(refused(e)),
     }
 }
 

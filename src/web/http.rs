@@ -8,7 +8,8 @@ use web_sys::{
     WorkerGlobalScope,
 };
 
-use super::convert::field;
+use super::convert::{field, request_body};
+use super::json::JsonText;
 use super::wait::within;
 use crate::core::watcher::{Request, Response, TransportError};
 
@@ -21,11 +22,11 @@ pub(crate) struct Answer {
 
 impl Answer {
     /// The answer as the core takes it.
-    pub(crate) fn response(&self) -> Response<'_> {
+    pub(crate) fn response(&self) -> Response<'_, JsonText<'_>> {
         Response {
             status: self.status,
             retry_after: self.retry_after.as_deref(),
-            body: &self.body,
+            body: JsonText(&self.body),
         }
     }
 }
@@ -107,9 +108,9 @@ fn request_init(
     init.set_cache(RequestCache::NoStore);
     init.set_credentials(RequestCredentials::Omit);
     init.set_signal(signal);
-    if let Some(body) = req.body.as_deref() {
+    if let Some(body) = request_body(req.body.as_ref()) {
         headers.set("Content-Type", "application/json")?;
-        init.set_body(&JsValue::from_str(body));
+        init.set_body(&JsValue::from_str(&body));
     }
     init.set_headers(&headers);
     Ok(init)

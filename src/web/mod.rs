@@ -3,6 +3,7 @@ mod consent;
 mod convert;
 mod exports;
 mod http;
+mod json;
 mod options;
 mod page;
 mod report;

@@ -13,8 +13,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
-use super::convert::{job_to_js, type_error};
+use super::convert::{job_to_js, saved_text, type_error};
 use super::http::{self, describe, Sent};
+use super::json::JsonText;
 use super::options::{self, Hooks};
 use super::page::PageLocal;
 use super::report::{event_to_js, outcome_to_js};
@@ -95,7 +96,10 @@ impl JobWatch {
 
     /// A string that `restoreWatch` resumes from after a reload (empty until the job is known).
     pub fn save(&self) -> String {
-        self.sub.stream().with(|w| w.save()).unwrap_or_default()
+        self.sub
+            .stream()
+            .with(|w| saved_text(w))
+            .unwrap_or_default()
     }
 
     /// Sends the user's answers to the waiting MFA challenge; polling then resumes at once.
@@ -138,7 +142,7 @@ pub fn restore_watch(
     };
     let (mut cfg, hooks) = options::read(&options, None).map_err(|m| fail("restoreWatch", &m))?;
     recall_failures(&mut cfg, &hooks);
-    let watcher = Watcher::restore(&text, cfg, now(), seed())
+    let watcher = Watcher::restore(&JsonText(&text), cfg, now(), seed())
         .map_err(|e| fail("restoreWatch", &e.reason()))?;
     Ok(start(watcher, hooks))
 }
@@ -404,7 +408,7 @@ impl Stream {
             .map_err(|e| mfa_error(&e))?;
         let sent = self.send(&req).await;
         let handled = self.with(|w| match &sent {
-            Sent::Answered(a) => w.handle_mfa_response(now(), Ok(a.response())),
+            Sent::Answered(a) => w.handle_mfa_response(now(), Ok(a.response().status)),
             Sent::Failed(e) => w.handle_mfa_response(now(), Err(e.clone())),
             Sent::Cancelled => Err(MfaError {
                 kind: "cancelled",

@@ -2,7 +2,12 @@
 #![allow(dead_code)]
 
 use basiq_jobs::core::events::{Event, Outcome};
-use basiq_jobs::core::watcher::{Action, Purpose, Request, Response, WatchConfig, Watcher};
+use basiq_jobs::core::watcher::{
+    Action, ConfigError, Purpose, Request, Response, WatchConfig, Watcher,
+};
+
+#[path = "json.rs"]
+pub mod json;
 
 /// The fake clock's start: 2024-09-25T04:22:25Z.
 pub const T0: u64 = 1_727_238_145_000;
@@ -85,10 +90,15 @@ impl Sim {
             Response {
                 status,
                 retry_after,
-                body,
+                body: json::Text(body),
             },
         );
         self.drain();
+    }
+
+    /// `JobWatch.save()`: the saved form as JSON text, empty before the job is known.
+    pub fn save(&self) -> String {
+        save(&self.w)
     }
 
     pub fn drain(&mut self) {
@@ -96,4 +106,14 @@ impl Sim {
             self.events.push(e);
         }
     }
+}
+
+/// A watcher's saved form as JSON text, empty before the job is known.
+pub fn save(w: &Watcher) -> String {
+    w.save().map(|s| json::to_json(&s)).unwrap_or_default()
+}
+
+/// Resumes a watch from saved JSON text.
+pub fn restore(text: &str, cfg: WatchConfig, now: u64, seed: u64) -> Result<Watcher, ConfigError> {
+    Watcher::restore(&json::Text(text), cfg, now, seed)
 }
