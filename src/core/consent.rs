@@ -86,7 +86,7 @@ pub fn job_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
 pub fn job_url(api_base: &str, id: &str) -> Result<String, ConsentError> {
     if !is_job_id(id) {
         return Err(ConsentError(format!(
-            "job ids are letters, digits, - and _ only, not {id:?}"
+            "job ids are letters, digits, - and _ only, not \"{id}\""
         )));
     }
     Ok(format!("{}/jobs/{id}", api_base.trim_end_matches('/')))
