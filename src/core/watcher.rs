@@ -406,7 +406,7 @@ impl Watcher {
             Purpose::Start => self.on_start_response(now_ms, response),
             Purpose::Job => self.on_job_response(now_ms, response),
             Purpose::Connector => {
-                if response.status == 401 && self.outage.is_some() && self.cfg.can_refresh_token {
+                if token_refused(&response) && self.outage.is_some() && self.cfg.can_refresh_token {
                     // A long outage outlives the token; get a fresh one and check again.
                     self.token_needed = true;
                     return;
@@ -712,17 +712,18 @@ impl Watcher {
 
     /// Every answer that is not a success, alike for starting and polling.
     fn on_status(&mut self, now_ms: u64, r: Response<'_, impl Body>) {
-        if r.status != 401 {
+        let refused = token_refused(&r);
+        if !refused {
             self.unauthorized_in_row = 0;
         }
         match r.status {
-            401 => {
-                self.unauthorized_in_row += 1;
+            _ if refused => {
+                self.unauthorized_in_row = self.unauthorized_in_row.saturating_add(1);
                 if self.cfg.can_refresh_token && self.unauthorized_in_row == 1 {
                     self.token_needed = true;
                 } else {
-                    let message = "the token was refused (HTTP 401)".to_owned();
-                    self.finish_error(ErrorKind::Unauthorized, Some(401), message);
+                    let message = format!("the token was refused (HTTP {})", r.status);
+                    self.finish_error(ErrorKind::Unauthorized, Some(r.status), message);
                 }
             }
             403 => {
@@ -1230,6 +1231,20 @@ fn failure_of(step: &super::job::Step) -> Failure {
         title: None,
         detail: None,
     })
+}
+
+/// True when the API refused the token itself: 401, or 403 with Basiq's `access-denied`, which is
+/// how the real API answers an expired token ("Token has expired"). Other 403s are refusals of
+/// the resource, which a fresh token does not change.
+fn token_refused(r: &Response<'_, impl Body>) -> bool {
+    match r.status {
+        401 => true,
+        403 => decode::<Object<ErrorDoc>>(&r.body)
+            .ok()
+            .and_then(|doc| doc.0.code())
+            .is_some_and(|code| code == "access-denied"),
+        _ => false,
+    }
 }
 
 /// The connection id from `links.source` or the verify-credentials result.
