@@ -229,6 +229,7 @@ mod tests {
         SharedJob::new(crate::core::job::Job {
             id: "j".into(),
             job_type: None,
+            status: None,
             created: None,
             updated: None,
             steps: Vec::new(),

@@ -134,6 +134,10 @@ pub struct Job {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job_type: Option<String>,
+    /// The job-level status, as the API gives it (`success`, `failed`, `in-progress`, … or
+    /// anything else: unknown values are kept, not refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,13 +155,55 @@ impl Job {
             .find(|(_, s)| s.status == StepStatus::Failed)
     }
 
-    /// True when every step succeeded or was skipped.
+    /// True when every step succeeded or was skipped, or when the job-level status says
+    /// `success` and no step says otherwise (failed, or still running).
     pub fn is_success(&self) -> bool {
-        !self.steps.is_empty()
+        let steps_done = !self.steps.is_empty()
             && self
                 .steps
                 .iter()
-                .all(|s| matches!(s.status, StepStatus::Success | StepStatus::Skipped))
+                .all(|s| matches!(s.status, StepStatus::Success | StepStatus::Skipped));
+        steps_done || (self.status_is("success") && !self.steps_disagree())
+    }
+
+    /// Where the job failed and why: its failed step (`unknown-error` when the step gave no
+    /// code), or, when only the job-level status says `failed`, the first step that did not
+    /// succeed (the job's type, or `job`, when it has no steps).
+    pub fn failure(&self) -> Option<(String, Failure)> {
+        let unknown = || Failure {
+            code: "unknown-error".into(),
+            title: None,
+            detail: None,
+        };
+        if let Some((_, step)) = self.failed_step() {
+            return Some((
+                step.title.clone(),
+                step.failure.clone().unwrap_or_else(unknown),
+            ));
+        }
+        if !self.status_is("failed") || self.steps_disagree() {
+            return None;
+        }
+        let step = self
+            .steps
+            .iter()
+            .find(|s| !matches!(s.status, StepStatus::Success | StepStatus::Skipped))
+            .or(self.steps.last())
+            .map(|s| s.title.clone())
+            .or_else(|| self.job_type.clone())
+            .unwrap_or_else(|| "job".into());
+        Some((step, unknown()))
+    }
+
+    fn status_is(&self, status: &str) -> bool {
+        self.status.as_deref() == Some(status)
+    }
+
+    /// True when a step contradicts a settled job-level status (it failed, or still runs).
+    fn steps_disagree(&self) -> bool {
+        self.steps
+            .iter()
+            .any(|s| matches!(s.status, StepStatus::Failed | StepStatus::InProgress))
     }
 
     /// Steps that have settled (succeeded, failed or were skipped).
@@ -249,9 +295,16 @@ pub struct WireJob {
     #[serde(default)]
     job_type: Option<String>,
     #[serde(default)]
+    status: Text,
+    #[serde(default)]
     created: Option<String>,
     #[serde(default)]
     updated: Option<String>,
+    /// Report and statement jobs name their times so.
+    #[serde(default)]
+    created_date: Option<String>,
+    #[serde(default)]
+    updated_date: Option<String>,
     /// With `code` and `data`: what tells a Basiq error document from a job.
     #[serde(default, rename = "type")]
     kind: Text,
@@ -285,8 +338,9 @@ impl WireJob {
         Ok(Job {
             id,
             job_type: self.job_type,
-            created: self.created,
-            updated: self.updated,
+            status: self.status.0,
+            created: self.created.or(self.created_date),
+            updated: self.updated.or(self.updated_date),
             steps,
             links: JobLinks {
                 self_url: links.self_url,
@@ -369,7 +423,8 @@ impl WireStep {
             return Ok(step);
         };
         match r.kind.0.as_deref() {
-            Some("link") => step.result_url = r.url,
+            // Report and statement jobs end with `{"type": "report", "url": "/reports/…"}`.
+            Some("link" | "report") => step.result_url = r.url,
             Some("mfa") => {
                 step.mfa = Some(MfaRequest {
                     method: match r.method.0.as_deref() {

@@ -72,6 +72,7 @@ mod tests {
         Job {
             id: "j".into(),
             job_type: None,
+            status: None,
             created: None,
             updated: None,
             steps: Vec::new(),

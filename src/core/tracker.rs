@@ -172,6 +172,7 @@ mod tests {
         Job {
             id: "j".into(),
             job_type: None,
+            status: None,
             created: None,
             updated: None,
             links: JobLinks::default(),

@@ -803,7 +803,7 @@ impl Watcher {
             return false;
         };
         let running = !self.long_wait
-            && job.failed_step().is_none()
+            && job.failure().is_none()
             && !job.is_success()
             && !job
                 .steps
@@ -840,7 +840,7 @@ impl Watcher {
         let transitions = self.tracker.update(&job);
         let changed = first || !transitions.is_empty();
 
-        let failed = job.failed_step().map(|(_, s)| failure_of(s));
+        let failed = job.failure().map(|(_, f)| f);
         let needs_status = failed.as_ref().is_some_and(|f| {
             f.code == "service-unavailable"
                 && self.cfg.operation != Operation::Update
@@ -950,9 +950,7 @@ impl Watcher {
     }
 
     fn decide(&mut self, now_ms: u64, job: SharedJob, changed: bool) {
-        let failed = job
-            .failed_step()
-            .map(|(_, s)| (s.title.clone(), failure_of(s)));
+        let failed = job.failure();
         // A job that ends is kept as well as reported; a running one is only kept (below).
         if failed.is_some() || job.is_success() {
             self.job = Some(job.clone());

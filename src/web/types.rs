@@ -54,9 +54,12 @@ export interface JobSnapshot {
   id: string;
   /** The job's type, when the API says (e.g. `"report"`). */
   jobType?: string;
-  /** When the job was created (ISO 8601, as the API gives it). */
+  /** The job-level status, when the API gives one (`"success"`, `"failed"`, `"in-progress"`, …;
+   *  kept as given, so values the API adds later come through too). */
+  status?: string;
+  /** When the job was created (ISO 8601, as the API gives it; also read from `createdDate`). */
   created?: string;
-  /** When the job last changed (ISO 8601, as the API gives it). */
+  /** When the job last changed (ISO 8601, as the API gives it; also read from `updatedDate`). */
   updated?: string;
   /** The steps, in order. */
   steps: StepSnapshot[];

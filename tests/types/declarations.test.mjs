@@ -67,6 +67,14 @@ async function samples() {
   add("JobSnapshot", api.parseJob(SUCCESS));
   add("JobSnapshot", api.parseJob(FAILED));
   add("JobSnapshot", api.parseJob(MFA));
+  add(
+    "JobSnapshot",
+    api.parseJob({
+      type: "job", id: "r1", jobType: "report", status: "success", createdDate: "2024-01-02T03:04:05Z",
+      steps: [{ title: "create-report", status: "success", result: { type: "report", url: "/reports/rep1" } }],
+      links: { self: "/jobs/r1", source: "/reports/rep1" },
+    }),
+  );
   for (const [code, context] of [
     ["invalid-credentials", { operation: "create" }],
     ["service-unavailable", { operation: "update" }],
