@@ -6,13 +6,11 @@
 use basiq_jobs::core::events::Outcome;
 use basiq_jobs::core::watcher::{Purpose, WatchConfig};
 
-#[path = "support/json.rs"]
-mod json;
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use json::{parse_job, to_value};
+use sim::json::{parse_job, to_value};
 use sim::Sim;
 
 const JOB_URL: &str = "https://au-api.basiq.io/jobs/r1";
