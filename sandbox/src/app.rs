@@ -21,7 +21,7 @@ use crate::jobs::RenderContext;
 use crate::rng::Rng;
 use crate::stats::Stats;
 use crate::store::Store;
-use crate::{chaos, control, routes, stats};
+use crate::{chaos, consent, control, routes, stats};
 
 /// Everything the handlers share.
 #[derive(Debug)]
@@ -34,6 +34,10 @@ pub struct App {
     pub partner_id: String,
     /// Application id shown on jobs.
     pub application_id: String,
+    /// Where the consent page sends the user back (`None`: the sandbox's own `/`).
+    pub consent_redirect: Option<String>,
+    /// Whether the consent page allows several connections.
+    pub consent_multiple: bool,
     store: Mutex<Store>,
     stats: Mutex<Stats>,
     chaos: Mutex<Chaos>,
@@ -48,6 +52,8 @@ impl App {
             public_url,
             partner_id: ids.uuid(),
             application_id: ids.uuid(),
+            consent_redirect: config.consent_redirect.clone(),
+            consent_multiple: config.consent_multiple,
             store: Mutex::new(Store::new(config.seed, run_salt())),
             stats: Mutex::new(Stats::default()),
             chaos: Mutex::new(Chaos::new(config.chaos, config.seed)),
@@ -92,8 +98,8 @@ fn run_salt() -> u64 {
     nanos ^ u64::from(std::process::id()).rotate_left(32)
 }
 
-/// The whole site: the API (counted, auth first, with chaos), the control endpoints and static
-/// files; every error answer carries Basiq's error document.
+/// The whole site: the API (counted, auth first, with chaos), the control endpoints, the consent
+/// page, and static files; every error answer carries Basiq's error document.
 pub fn router(app: Arc<App>, www: &Path, pkg: &Path) -> Router {
     let api = routes::router()
         .route_layer(from_fn_with_state(app.clone(), chaos::inject))
@@ -106,6 +112,7 @@ pub fn router(app: Arc<App>, www: &Path, pkg: &Path) -> Router {
     Router::new()
         .merge(api)
         .merge(control::router())
+        .merge(consent::router())
         .fallback(move |State(app): State<Arc<App>>, request: Request| {
             let www = www.clone();
             async move {
