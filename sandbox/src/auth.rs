@@ -11,6 +11,10 @@ use crate::rng::Rng;
 /// How long a token lives, in sandbox milliseconds (Basiq: 60 minutes).
 pub const TOKEN_LIFETIME_MS: Millis = 3_600_000;
 
+/// How long an expired token is still recognised (and answered 403 "Token has expired") before
+/// it is forgotten and becomes unknown (401).
+const REMEMBER_EXPIRED_MS: Millis = 7 * 24 * 3_600_000;
+
 /// What a token may do.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -61,7 +65,8 @@ pub struct Tokens {
 impl Tokens {
     /// Issues a new token for `scope`, valid for [`TOKEN_LIFETIME_MS`] from `now`.
     pub fn mint(&mut self, rng: &mut Rng, scope: Scope, now: Millis) -> String {
-        self.grants.retain(|_, g| g.expires_at > now);
+        self.grants
+            .retain(|_, g| g.expires_at.saturating_add(REMEMBER_EXPIRED_MS) > now);
         let token = rng.token();
         self.grants.insert(
             token.clone(),
@@ -73,33 +78,31 @@ impl Tokens {
         token
     }
 
-    /// The scope of a live token, or 401.
+    /// The scope of a live token; 403 `access-denied` once it has expired, 401 when unknown.
     pub fn check(&self, token: &str, now: Millis) -> Result<Scope, ApiError> {
         match self.grants.get(token) {
-            None => Err(ApiError::unauthorized("The bearer token is not valid.")),
-            Some(g) if g.expires_at <= now => {
-                Err(ApiError::unauthorized("The bearer token has expired."))
-            }
+            None => Err(ApiError::invalid_token()),
+            Some(g) if g.expires_at <= now => Err(ApiError::token_expired()),
             Some(g) => Ok(g.scope.clone()),
         }
     }
 }
 
-/// The bearer token of a request, or 401.
+/// The bearer token of a request: 401 `unauthorized-access` without an `Authorization` header,
+/// 401 `invalid-authorization-token` when it is not `Bearer <token>`.
 pub fn bearer(headers: &HeaderMap) -> Result<&str, ApiError> {
     let value = headers
         .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .ok_or_else(|| ApiError::unauthorized("Missing Authorization header."))?;
+        .ok_or_else(|| ApiError::unauthorized("Missing Authorization header."))?
+        .to_str()
+        .map_err(|_| ApiError::invalid_token())?;
     match value.split_once(' ') {
         Some((scheme, token))
             if scheme.eq_ignore_ascii_case("bearer") && !token.trim().is_empty() =>
         {
             Ok(token.trim())
         }
-        _ => Err(ApiError::unauthorized(
-            "The Authorization header must be 'Bearer <token>'.",
-        )),
+        _ => Err(ApiError::invalid_token()),
     }
 }
 
@@ -140,8 +143,26 @@ mod tests {
             Ok(Scope::Server)
         );
         let err = tokens.check(&t, 1000 + TOKEN_LIFETIME_MS).unwrap_err();
-        assert_eq!(err.code, "unauthorized-access");
-        assert!(tokens.check("nope", 1000).is_err());
+        assert_eq!(err.status.as_u16(), 403);
+        assert_eq!(err.code, "access-denied");
+        assert_eq!(err.detail, "Token has expired");
+        let err = tokens.check("nope", 1000).unwrap_err();
+        assert_eq!(
+            (err.status.as_u16(), err.code),
+            (401, "invalid-authorization-token")
+        );
+    }
+
+    #[test]
+    fn expired_tokens_stay_known_after_other_tokens_are_minted() {
+        let mut tokens = Tokens::default();
+        let mut rng = Rng::stream(1, 1);
+        let old = tokens.mint(&mut rng, Scope::Server, 0);
+        tokens.mint(&mut rng, Scope::Server, 2 * TOKEN_LIFETIME_MS);
+        assert_eq!(
+            tokens.check(&old, 2 * TOKEN_LIFETIME_MS).unwrap_err().code,
+            "access-denied"
+        );
     }
 
     #[test]
@@ -160,8 +181,14 @@ mod tests {
         assert_eq!(bearer(&headers("Bearer abc")).unwrap(), "abc");
         assert_eq!(bearer(&headers("bearer abc")).unwrap(), "abc");
         assert!(bearer(&headers("Bearer ")).is_err());
-        assert!(bearer(&headers("Basic abc")).is_err());
-        assert!(bearer(&HeaderMap::new()).is_err());
+        assert_eq!(
+            bearer(&headers("Basic abc")).unwrap_err().code,
+            "invalid-authorization-token"
+        );
+        assert_eq!(
+            bearer(&HeaderMap::new()).unwrap_err().code,
+            "unauthorized-access"
+        );
         assert!(basic(&headers("Basic a2V5")).is_ok());
         assert!(basic(&headers("Basic ")).is_err());
         assert!(basic(&HeaderMap::new()).is_err());

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 pub const USAGE: &str = "\
 usage: basiq-sandbox [--port 8080] [--speed 1] [--chaos 0] [--seed 1]
                      [--www www] [--pkg pkg] [--public-url URL]
+                     [--consent-redirect URL] [--consent-multiple]
 
   --port N          port on 127.0.0.1 (0 picks a free one)               [8080]
   --speed F         sandbox clock runs F times faster than real time      [1]
@@ -13,7 +14,9 @@ usage: basiq-sandbox [--port 8080] [--speed 1] [--chaos 0] [--seed 1]
   --seed N          seed of durations, ids and fault choice               [1]
   --www DIR         static files served at /                              [www]
   --pkg DIR         static files served at /pkg/                          [pkg]
-  --public-url URL  origin used in absolute links   [http://127.0.0.1:PORT]";
+  --public-url URL  origin used in absolute links   [http://127.0.0.1:PORT]
+  --consent-redirect URL  where /consent/home sends the user back   [PUBLIC-URL/]
+  --consent-multiple      /consent/home allows several connections  [off]";
 
 /// The sandbox's settings.
 #[derive(Debug, Clone, PartialEq)]
@@ -32,6 +35,10 @@ pub struct Config {
     pub pkg: PathBuf,
     /// Origin for absolute links; defaults to the bound address.
     pub public_url: Option<String>,
+    /// Where the consent page redirects; defaults to the sandbox's own `/`.
+    pub consent_redirect: Option<String>,
+    /// Whether the consent page lets the user connect several institutions.
+    pub consent_multiple: bool,
 }
 
 impl Default for Config {
@@ -44,6 +51,8 @@ impl Default for Config {
             www: PathBuf::from("www"),
             pkg: PathBuf::from("pkg"),
             public_url: None,
+            consent_redirect: None,
+            consent_multiple: false,
         }
     }
 }
@@ -55,6 +64,10 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Option<Config>, 
     while let Some(arg) = args.next() {
         if arg == "-h" || arg == "--help" {
             return Ok(None);
+        }
+        if arg == "--consent-multiple" {
+            config.consent_multiple = true;
+            continue;
         }
         let (flag, inline) = match arg.split_once('=') {
             Some((f, v)) if f.starts_with("--") => (f.to_owned(), Some(v.to_owned())),
@@ -90,6 +103,13 @@ pub fn parse<I: IntoIterator<Item = String>>(args: I) -> Result<Option<Config>, 
                     return Err("--public-url must start with http:// or https://".into());
                 }
                 config.public_url = Some(url.to_owned());
+            }
+            "--consent-redirect" => {
+                let url = value()?;
+                if !(url.starts_with("http://") || url.starts_with("https://")) {
+                    return Err("--consent-redirect must start with http:// or https://".into());
+                }
+                config.consent_redirect = Some(url);
             }
             other => return Err(format!("unknown argument: {other}")),
         }
@@ -132,6 +152,18 @@ mod tests {
         assert_eq!(c.www, PathBuf::from("site"));
         assert_eq!(c.pkg, PathBuf::from("out"));
         assert_eq!(c.public_url.as_deref(), Some("http://x:1"));
+        assert_eq!(c.consent_redirect, None);
+        assert!(!c.consent_multiple);
+        let c = parse(args(
+            "--consent-multiple --consent-redirect https://partner.test/back?x=1",
+        ))
+        .unwrap()
+        .unwrap();
+        assert!(c.consent_multiple);
+        assert_eq!(
+            c.consent_redirect.as_deref(),
+            Some("https://partner.test/back?x=1")
+        );
     }
 
     #[test]
@@ -145,6 +177,8 @@ mod tests {
             "--speed nan",
             "--chaos 1.5",
             "--public-url ftp://x",
+            "--consent-redirect",
+            "--consent-redirect /back",
             "--nope",
         ] {
             assert!(parse(args(bad)).is_err(), "{bad}");

@@ -69,8 +69,13 @@ async fn set_connector_status(
     let change: StatusChange = json_body(&body)?;
     let now = app.now();
     let mut store = app.store();
-    let connector = store.set_connector_status(&id, &change.status, now)?;
-    Ok(Json(connector.render(&app.public_url)).into_response())
+    let institution = store.set_connector_status(&id, &change.status, now)?;
+    let data: Vec<_> = institution
+        .methods
+        .iter()
+        .map(|m| institution.render_connector(m, &app.public_url))
+        .collect();
+    Ok(Json(json!({"type": "list", "totalCount": data.len(), "data": data})).into_response())
 }
 
 /// `GET /sandbox/stats`.
@@ -106,7 +111,7 @@ async fn logo(State(app): State<Arc<App>>, Path(file): Path<String>) -> ControlR
     let id = file
         .strip_suffix(".svg")
         .ok_or_else(|| ApiError::not_found("Logos are served as /sandbox/logos/{id}.svg."))?;
-    let svg = app.store().connector(id)?.logo_svg();
+    let svg = app.store().institution(id)?.logo_svg();
     let mut response = svg.into_response();
     response.headers_mut().insert(
         header::CONTENT_TYPE,

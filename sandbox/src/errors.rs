@@ -19,6 +19,18 @@ pub struct ApiError {
     pub title: &'static str,
     /// What exactly went wrong.
     pub detail: String,
+    /// What in the request caused it: a parameter or header name, or a JSON pointer.
+    pub source: Option<Source>,
+}
+
+/// The `source` of an error entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Source {
+    /// A query parameter or header, e.g. `basiq-version`.
+    Parameter(String),
+    /// A JSON pointer into the request body, e.g. `/institution/id`.
+    Pointer(String),
 }
 
 impl ApiError {
@@ -33,10 +45,17 @@ impl ApiError {
             code,
             title,
             detail: detail.into(),
+            source: None,
         }
     }
 
-    /// 401: missing, unknown or expired bearer token.
+    /// The same error, pointing at what in the request caused it.
+    pub fn with_source(mut self, source: Source) -> Self {
+        self.source = Some(source);
+        self
+    }
+
+    /// 401: no usable credentials at all (no or a malformed `Authorization` header).
     pub fn unauthorized(detail: impl Into<String>) -> Self {
         Self::new(
             StatusCode::UNAUTHORIZED,
@@ -44,6 +63,66 @@ impl ApiError {
             "Unauthorized Access",
             detail,
         )
+    }
+
+    /// 401: a bearer token the API never issued, or one that is not a token at all.
+    pub fn invalid_token() -> Self {
+        Self::new(
+            StatusCode::UNAUTHORIZED,
+            "invalid-authorization-token",
+            "Invalid authorization token",
+            "The bearer token is not valid.",
+        )
+    }
+
+    /// 403 `access-denied` "Token has expired": what Basiq answers for a token past its hour.
+    pub fn token_expired() -> Self {
+        Self::new(
+            StatusCode::FORBIDDEN,
+            "access-denied",
+            "Access denied",
+            "Token has expired",
+        )
+    }
+
+    /// 405: the route exists but not with this method.
+    pub fn method_not_allowed(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method-not-allowed",
+            "Method not allowed",
+            detail,
+        )
+    }
+
+    /// 400: a required parameter or header is missing.
+    pub fn missing(detail: impl Into<String>) -> Self {
+        Self::new(
+            StatusCode::BAD_REQUEST,
+            "parameter-not-supplied",
+            "Required parameter not supplied",
+            detail,
+        )
+    }
+
+    /// The error document for any status the API answers without one of its own.
+    pub fn for_status(status: StatusCode) -> Self {
+        match status {
+            StatusCode::NOT_FOUND => Self::not_found("No resource at this address."),
+            StatusCode::METHOD_NOT_ALLOWED => {
+                Self::method_not_allowed("This resource does not accept this method.")
+            }
+            StatusCode::UNAUTHORIZED => Self::unauthorized("Authorization is required."),
+            StatusCode::TOO_MANY_REQUESTS => Self::rate_limited(),
+            StatusCode::SERVICE_UNAVAILABLE => Self::unavailable(),
+            s if s.is_server_error() => Self::internal(),
+            s => Self::new(
+                s,
+                "parameter-not-valid",
+                "Parameter not valid",
+                "The request could not be processed.",
+            ),
+        }
     }
 
     /// 403: the token may not touch this resource.
@@ -116,6 +195,7 @@ impl ApiError {
                 code: self.code,
                 title: self.title,
                 detail: &self.detail,
+                source: self.source.as_ref(),
             }],
         }
     }
@@ -138,6 +218,8 @@ struct ErrorEntry<'a> {
     code: &'static str,
     title: &'static str,
     detail: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    source: Option<&'a Source>,
 }
 
 impl IntoResponse for ApiError {

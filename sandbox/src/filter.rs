@@ -11,6 +11,22 @@ pub fn eq_value<'a>(filter: &'a str, field: &str) -> Option<&'a str> {
     Some(value)
 }
 
+/// Parses a comma-separated conjunction of `<field>.eq('<value>')` terms, each field one of
+/// `fields`; returns the (field, value) pairs, or `None` when any term is of another form.
+pub fn eq_terms<'a>(
+    filter: &'a str,
+    fields: &[&'static str],
+) -> Option<Vec<(&'static str, &'a str)>> {
+    filter
+        .split(',')
+        .map(|term| {
+            fields
+                .iter()
+                .find_map(|f| eq_value(term, f).map(|v| (*f, v)))
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -30,6 +46,30 @@ mod tests {
             Some("AU00000")
         );
         assert_eq!(eq_value("connector.id.eq('')", "connector.id"), Some(""));
+    }
+
+    #[test]
+    fn parses_conjunctions() {
+        let fields = ["connector.id", "connector.method"];
+        assert_eq!(
+            eq_terms(
+                "connector.id.eq('AU00003'),connector.method.eq('web')",
+                &fields
+            ),
+            Some(vec![
+                ("connector.id", "AU00003"),
+                ("connector.method", "web")
+            ])
+        );
+        assert_eq!(
+            eq_terms("connector.id.eq('AU00003')", &fields),
+            Some(vec![("connector.id", "AU00003")])
+        );
+        assert_eq!(
+            eq_terms("connector.id.eq('a'),job.id.eq('b')", &fields),
+            None
+        );
+        assert_eq!(eq_terms("", &fields), None);
     }
 
     #[test]

@@ -19,6 +19,9 @@ pub const RETRY_INTERVAL_MS: Millis = 2 * 3_600_000;
 pub const LIFETIME_MS: Millis = 7 * 24 * 3_600_000;
 /// How long an MFA challenge waits for its answer.
 pub const MFA_EXPIRY_MS: Millis = 120_000;
+/// A connection created again with the same login while a job runs "will automatically be paused
+/// for 6 minutes" (Basiq's best practices): its new job waits this long before it starts.
+pub const DUPLICATE_PAUSE_MS: Millis = 6 * 60_000;
 
 /// A step's status on the wire.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,6 +61,7 @@ enum StepResult {
 struct StepState {
     status: Status,
     result: StepResult,
+    at: Millis,
 }
 
 /// What the job is waiting for.
@@ -118,7 +122,7 @@ pub struct Job {
 }
 
 impl Job {
-    /// A new job, queued at `now`.
+    /// A new job, queued at `now`; its first step starts after [`QUEUE_DELAY_MS`] plus `pause`.
     pub fn new(
         id: String,
         user_id: String,
@@ -126,12 +130,14 @@ impl Job {
         institution_id: String,
         plan: Vec<PlannedStep>,
         now: Millis,
+        pause: Millis,
     ) -> Self {
         let steps = plan
             .iter()
             .map(|_| StepState {
                 status: Status::Pending,
                 result: StepResult::Null,
+                at: now,
             })
             .collect();
         Job {
@@ -144,7 +150,7 @@ impl Job {
             plan,
             steps,
             phase: Phase::Queued {
-                starts_at: now.saturating_add(QUEUE_DELAY_MS),
+                starts_at: now.saturating_add(QUEUE_DELAY_MS).saturating_add(pause),
             },
         }
     }
@@ -217,6 +223,31 @@ impl Job {
         now >= self.created.saturating_add(LIFETIME_MS)
     }
 
+    /// How `verify-credentials` ended, if it has: `Ok(time)` on success, `Err(code)` on failure.
+    pub fn credentials_check(&self) -> Option<Result<Millis, &'static str>> {
+        let at = self
+            .plan
+            .iter()
+            .position(|p| p.title == StepTitle::VerifyCredentials)?;
+        let state = self.steps.get(at)?;
+        match (&state.status, &state.result) {
+            (Status::Success, _) => Some(Ok(state.at)),
+            (Status::Failed, StepResult::Failure(f)) => Some(Err(f.code)),
+            _ => None,
+        }
+    }
+
+    /// The job-level `status`: `pending` until its first step starts, `in-progress` while it
+    /// runs, waits for an MFA answer or waits in the retry queue, then `success` or `failed`.
+    pub fn status(&self) -> &'static str {
+        match self.phase {
+            Phase::Queued { .. } => "pending",
+            Phase::Done if self.steps.iter().any(|s| s.status == Status::Failed) => "failed",
+            Phase::Done => "success",
+            _ => "in-progress",
+        }
+    }
+
     /// True when `verify-credentials` has started (so `links.source` is shown).
     fn has_started(&self) -> bool {
         !matches!(self.phase, Phase::Queued { .. })
@@ -244,6 +275,14 @@ impl Job {
     }
 
     fn finish(&mut self, step: usize, at: Millis, attempt: u32, outage: bool) {
+        let outage_check = self.plan.get(step).and_then(|p| p.outage_check);
+        match outage_check {
+            Some(true) if outage => {
+                return self.queue_retry(step, SERVICE_UNAVAILABLE, at, attempt)
+            }
+            Some(false) if outage => return self.fail(step, SERVICE_UNAVAILABLE, at),
+            _ => {}
+        }
         let outcome = self.plan.get(step).map(|p| p.outcome.clone());
         match outcome {
             None | Some(Outcome::Succeed) | Some(Outcome::Challenge(_)) => self.succeed(step, at),
@@ -258,23 +297,18 @@ impl Job {
                     self.queue_retry(step, failure, at, attempt);
                 }
             }
-            Some(Outcome::Outage { queue }) => {
-                if !outage {
-                    self.succeed(step, at);
-                } else if queue {
-                    self.queue_retry(step, SERVICE_UNAVAILABLE, at, attempt);
-                } else {
-                    self.fail(step, SERVICE_UNAVAILABLE, at);
-                }
-            }
         }
     }
 
     fn succeed(&mut self, step: usize, at: Millis) {
-        let link = self
-            .plan
-            .get(step)
-            .and_then(|p| result_link(p.title, &self.user_id, &self.connection_id));
+        let link = self.plan.get(step).and_then(|p| {
+            result_link(
+                p.title,
+                &self.user_id,
+                &self.connection_id,
+                &self.institution_id,
+            )
+        });
         let result = link.map_or(StepResult::Null, StepResult::Link);
         self.set(step, Status::Success, result, at);
         self.start(step + 1, at);
@@ -298,6 +332,7 @@ impl Job {
         if let Some(s) = self.steps.get_mut(step) {
             s.status = status;
             s.result = result;
+            s.at = at;
             self.updated = at;
         }
     }
@@ -361,6 +396,7 @@ impl Job {
             created: rfc3339(self.created),
             updated: rfc3339(self.updated),
             job_type: "connection",
+            status: self.status(),
             partner_id: ctx.partner_id.to_owned(),
             application_id: ctx.application_id.to_owned(),
             steps,
@@ -393,15 +429,21 @@ pub fn job_url(public_url: &str, id: &str) -> String {
     format!("{public_url}/jobs/{id}")
 }
 
-/// A successful step's result link, relative to the API origin.
-fn result_link(title: StepTitle, user: &str, connection: &str) -> Option<String> {
+/// A successful step's result link, relative to the API origin; the accounts and transactions
+/// links are filtered by institution, as in Basiq's answers.
+fn result_link(
+    title: StepTitle,
+    user: &str,
+    connection: &str,
+    institution: &str,
+) -> Option<String> {
     match title {
         StepTitle::VerifyCredentials => Some(format!("/users/{user}/connections/{connection}")),
         StepTitle::RetrieveAccounts => Some(format!(
-            "/users/{user}/accounts?filter=connection.id.eq('{connection}')"
+            "/users/{user}/accounts?filter=institution.id.eq('{institution}')"
         )),
         StepTitle::RetrieveTransactions => Some(format!(
-            "/users/{user}/transactions?filter=connection.id.eq('{connection}')"
+            "/users/{user}/transactions?filter=institution.id.eq('{institution}')"
         )),
         StepTitle::MfaChallenge => None,
     }
@@ -417,6 +459,7 @@ pub struct JobBody {
     created: String,
     updated: String,
     job_type: &'static str,
+    status: &'static str,
     partner_id: String,
     application_id: String,
     steps: Vec<StepBody>,
@@ -481,22 +524,26 @@ pub struct JobRef {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connectors::catalogue;
+    use crate::connectors::{catalogue, Institution, AVIATO, HOOLI, PIED_PIPER};
     use crate::rng::Rng;
     use crate::scenarios::{plan, Credentials, Operation, ACCOUNT_LOCKED, REQUIRES_USER_ACTION};
     use serde_json::{json, Value};
 
     const T0: Millis = 1_700_000_000_000;
 
-    fn job(inst: usize, login: &str, password: &str, op: Operation) -> Job {
+    fn institution(id: &str) -> Institution {
+        catalogue().into_iter().find(|i| i.id == id).unwrap()
+    }
+
+    fn job(inst: &str, login: &str, password: &str, op: Operation) -> Job {
         let creds = Credentials {
             login_id: login.into(),
             password: password.into(),
             security_code: None,
             secondary_login_id: None,
         };
-        let p = plan(&catalogue()[inst], &creds, op, &mut Rng::stream(5, 2));
-        Job::new("J".into(), "U".into(), "C".into(), "AU00000".into(), p, T0)
+        let p = plan(&institution(inst), &creds, op, &mut Rng::stream(5, 2));
+        Job::new("J".into(), "U".into(), "C".into(), inst.into(), p, T0, 0)
     }
 
     fn body(j: &Job) -> Value {
@@ -519,7 +566,7 @@ mod tests {
 
     #[test]
     fn happy_job_runs_through_its_steps() {
-        let mut j = job(0, "someone", "pw", Operation::Create);
+        let mut j = job(HOOLI, "someone", "pw", Operation::Create);
         j.advance(T0, false);
         let b = body(&j);
         assert_eq!(statuses(&j), ["pending", "pending", "pending"]);
@@ -541,11 +588,11 @@ mod tests {
         );
         assert_eq!(
             b["steps"][1]["result"]["url"],
-            "/users/U/accounts?filter=connection.id.eq('C')"
+            "/users/U/accounts?filter=institution.id.eq('AU00000')"
         );
         assert_eq!(
             b["steps"][2]["result"]["url"],
-            "/users/U/transactions?filter=connection.id.eq('C')"
+            "/users/U/transactions?filter=institution.id.eq('AU00000')"
         );
         assert_eq!(b["updated"], rfc3339(T0 + QUEUE_DELAY_MS + total(&j)));
         assert_eq!(b["created"], rfc3339(T0));
@@ -553,7 +600,7 @@ mod tests {
 
     #[test]
     fn a_failed_step_has_no_type_and_leaves_later_steps_pending() {
-        let mut j = job(0, "bighead", "password", Operation::Create);
+        let mut j = job(HOOLI, "bighead", "password", Operation::Create);
         j.advance(T0 + 60_000, false);
         assert_eq!(statuses(&j), ["failed", "pending", "pending"]);
         let b = body(&j);
@@ -564,7 +611,7 @@ mod tests {
         assert_eq!(b["steps"][1]["result"], Value::Null);
         assert!(!j.is_unfinished(T0 + 60_000));
 
-        let mut j = job(0, "erlich", "aviato", Operation::Refresh);
+        let mut j = job(HOOLI, "erlich", "aviato", Operation::Refresh);
         j.advance(T0 + 60_000, false);
         assert_eq!(statuses(&j), ["success", "failed", "pending"]);
         assert_eq!(
@@ -575,7 +622,7 @@ mod tests {
 
     #[test]
     fn jian_yang_update_succeeds_on_the_second_retry() {
-        let mut j = job(0, "jianYang", "nothotdog", Operation::Update);
+        let mut j = job(HOOLI, "jianYang", "nothotdog", Operation::Update);
         let failed_at = T0 + QUEUE_DELAY_MS + j.plan[0].duration_ms + j.plan[1].duration_ms;
         j.advance(failed_at, false);
         assert_eq!(statuses(&j), ["success", "failed", "pending"]);
@@ -601,14 +648,14 @@ mod tests {
 
     #[test]
     fn one_clock_jump_replays_the_whole_retry_queue() {
-        let mut j = job(0, "jianYang", "nothotdog", Operation::Update);
+        let mut j = job(HOOLI, "jianYang", "nothotdog", Operation::Update);
         j.advance(T0 + 5 * RETRY_INTERVAL_MS, false);
         assert_eq!(statuses(&j), ["success", "success", "success"]);
     }
 
     #[test]
     fn jian_yang_create_just_fails() {
-        let mut j = job(0, "jianYang", "nothotdog", Operation::Create);
+        let mut j = job(HOOLI, "jianYang", "nothotdog", Operation::Create);
         j.advance(T0 + 60_000, false);
         assert_eq!(statuses(&j), ["success", "failed", "pending"]);
         j.advance(T0 + 3 * RETRY_INTERVAL_MS, false);
@@ -618,7 +665,7 @@ mod tests {
 
     #[test]
     fn a_retry_queue_that_never_succeeds_expires_after_7_days() {
-        let mut j = job(1, "anyone", "pw", Operation::Update);
+        let mut j = job(AVIATO, "anyone", "pw", Operation::Update);
         j.advance(T0 + 3 * RETRY_INTERVAL_MS, true);
         assert_eq!(statuses(&j)[0], "failed");
         assert!(j.is_unfinished(T0 + 3 * RETRY_INTERVAL_MS));
@@ -630,18 +677,18 @@ mod tests {
 
     #[test]
     fn outage_fails_verify_credentials_until_lifted() {
-        let mut j = job(1, "anyone", "pw", Operation::Create);
+        let mut j = job(AVIATO, "anyone", "pw", Operation::Create);
         j.advance(T0 + 60_000, true);
         assert_eq!(statuses(&j), ["failed", "pending", "pending"]);
         assert_eq!(
             body(&j)["steps"][0]["result"]["code"],
             "service-unavailable"
         );
-        let mut j = job(1, "anyone", "pw", Operation::Create);
+        let mut j = job(AVIATO, "anyone", "pw", Operation::Create);
         j.advance(T0 + 60_000, false);
         assert_eq!(statuses(&j), ["success", "success", "success"]);
         // An update during the outage waits in the queue and succeeds once it lifts.
-        let mut j = job(1, "anyone", "pw", Operation::Update);
+        let mut j = job(AVIATO, "anyone", "pw", Operation::Update);
         j.advance(T0 + 60_000, true);
         assert_eq!(statuses(&j)[0], "failed");
         j.advance(T0 + 60_000 + RETRY_INTERVAL_MS + 60_000, false);
@@ -649,7 +696,7 @@ mod tests {
     }
 
     fn at_challenge(login: &str, password: &str) -> (Job, Millis) {
-        let mut j = job(0, login, password, Operation::Create);
+        let mut j = job(PIED_PIPER, login, password, Operation::Create);
         let at = T0 + QUEUE_DELAY_MS + j.plan[0].duration_ms;
         j.advance(at, false);
         (j, at)
@@ -666,7 +713,7 @@ mod tests {
         let r = &b["steps"][1]["result"];
         assert_eq!(r["type"], "mfa");
         assert_eq!(r["method"], "token");
-        assert_eq!(r["input"], json!(["Enter the code sent to your phone"]));
+        assert_eq!(r["input"], json!(["OTP Password"]));
         assert_eq!(r["expiryMs"], 120_000);
         assert_eq!(r["links"]["response"], "http://x/jobs/J/mfa");
         // Waiting does not end the step before expiry.
@@ -720,7 +767,7 @@ mod tests {
 
     #[test]
     fn the_end_of_time_does_not_overflow() {
-        let mut j = job(0, "jianYang", "nothotdog", Operation::Update);
+        let mut j = job(HOOLI, "jianYang", "nothotdog", Operation::Update);
         j.advance(Millis::MAX, false);
         assert!(!j.is_unfinished(Millis::MAX));
         let mut j = Job::new(
@@ -730,14 +777,72 @@ mod tests {
             "AU00000".into(),
             Vec::new(),
             Millis::MAX,
+            DUPLICATE_PAUSE_MS,
         );
         j.advance(Millis::MAX, false);
         assert!(!j.is_unfinished(Millis::MAX));
     }
 
     #[test]
+    fn job_level_status_follows_the_steps() {
+        let mut j = job(HOOLI, "someone", "pw", Operation::Create);
+        assert_eq!(
+            (j.status(), body(&j)["status"].clone()),
+            ("pending", json!("pending"))
+        );
+        j.advance(T0 + QUEUE_DELAY_MS, false);
+        assert_eq!(j.status(), "in-progress");
+        assert_eq!(j.credentials_check(), None);
+        j.advance(T0 + QUEUE_DELAY_MS + total(&j), false);
+        assert_eq!(body(&j)["status"], "success");
+        assert_eq!(
+            j.credentials_check(),
+            Some(Ok(T0 + QUEUE_DELAY_MS + j.plan[0].duration_ms))
+        );
+        let mut j = job(HOOLI, "bighead", "password", Operation::Create);
+        j.advance(T0 + 60_000, false);
+        assert_eq!(body(&j)["status"], "failed");
+        assert_eq!(j.credentials_check(), Some(Err("invalid-credentials")));
+        // Waiting in the retry queue is still in progress.
+        let mut j = job(HOOLI, "jianYang", "nothotdog", Operation::Update);
+        j.advance(T0 + 60_000, false);
+        assert_eq!(statuses(&j)[1], "failed");
+        assert_eq!(j.status(), "in-progress");
+    }
+
+    #[test]
+    fn a_paused_job_starts_six_minutes_late() {
+        let creds = Credentials {
+            login_id: "a".into(),
+            password: "b".into(),
+            security_code: None,
+            secondary_login_id: None,
+        };
+        let p = plan(
+            &institution(HOOLI),
+            &creds,
+            Operation::Create,
+            &mut Rng::stream(5, 2),
+        );
+        let mut j = Job::new(
+            "J".into(),
+            "U".into(),
+            "C".into(),
+            HOOLI.into(),
+            p,
+            T0,
+            DUPLICATE_PAUSE_MS,
+        );
+        j.advance(T0 + DUPLICATE_PAUSE_MS + QUEUE_DELAY_MS - 1, false);
+        assert_eq!(j.status(), "pending");
+        assert_eq!(statuses(&j), ["pending"; 3]);
+        j.advance(T0 + DUPLICATE_PAUSE_MS + QUEUE_DELAY_MS, false);
+        assert_eq!(statuses(&j)[0], "in-progress");
+    }
+
+    #[test]
     fn no_challenge_before_it_starts() {
-        let mut j = job(0, "jared", "django", Operation::Create);
+        let mut j = job(PIED_PIPER, "jared", "django", Operation::Create);
         assert_eq!(
             j.answer_mfa(&["1234".into()], T0, false),
             Err(NoChallengePending)

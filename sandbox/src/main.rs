@@ -6,6 +6,7 @@ mod chaos;
 mod clock;
 mod config;
 mod connectors;
+mod consent;
 mod control;
 mod errors;
 mod filter;

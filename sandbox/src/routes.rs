@@ -4,30 +4,41 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode, Uri};
+use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use axum::{Json, Router};
+use axum::{Extension, Json, Router};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
 use crate::app::App;
 use crate::auth::{self, Scope, TOKEN_LIFETIME_MS};
+use crate::clock::rfc3339;
 use crate::connectors::SelfLink;
-use crate::errors::ApiError;
+use crate::errors::{ApiError, Source};
 use crate::filter;
 use crate::scenarios::Credentials;
-use crate::store::{CredentialsPatch, Started};
+use crate::store::{ConnectionView, CredentialsPatch, Started};
 
 /// The API routes (templates are also the keys of `/sandbox/stats`).
 pub fn router() -> Router<Arc<App>> {
     Router::new()
         .route("/token", post(token))
         .route("/users", post(create_user))
-        .route("/users/{u}/connections", post(create_connection))
+        .route("/users/{u}", get(get_user))
+        .route(
+            "/users/{u}/connections",
+            get(list_connections).post(create_connection),
+        )
         .route("/users/{u}/connections/refresh", post(refresh_all))
-        .route("/users/{u}/connections/{c}", post(update_connection))
+        .route(
+            "/users/{u}/connections/{c}",
+            get(get_connection)
+                .post(update_connection)
+                .delete(delete_connection),
+        )
         .route(
             "/users/{u}/connections/{c}/refresh",
             post(refresh_connection),
@@ -36,7 +47,32 @@ pub fn router() -> Router<Arc<App>> {
         .route("/jobs/{id}", get(get_job))
         .route("/jobs/{id}/mfa", post(answer_mfa))
         .route("/connectors", get(list_connectors))
-        .route("/connectors/{id}", get(get_connector))
+        .route("/connectors/{id}/{method}", get(get_connector))
+        .route("/institutions", get(list_institutions))
+        .route("/institutions/{id}", get(get_institution))
+}
+
+/// The Basiq versions `POST /token` accepts in `basiq-version`.
+const VERSIONS: [&str; 4] = ["1.0", "2.0", "2.1", "3.0"];
+
+/// True for paths that only answer a bearer token: every API resource except `POST /token`.
+pub fn needs_bearer(path: &str) -> bool {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    matches!(first, "users" | "jobs" | "connectors" | "institutions")
+}
+
+/// Middleware run before any handler (and for wrong methods and unknown API paths): a bearer
+/// path without a live token is answered here, so auth is checked before routing decides.
+pub async fn gate(State(app): State<Arc<App>>, mut request: Request, next: Next) -> Response {
+    if needs_bearer(request.uri().path()) {
+        match authenticate(&app, request.headers()) {
+            Ok(scope) => {
+                request.extensions_mut().insert(scope);
+            }
+            Err(e) => return e.into_response(),
+        }
+    }
+    next.run(request).await
 }
 
 type ApiResult = Result<Response, ApiError>;
@@ -81,8 +117,25 @@ struct TokenRequest {
     user_id: Option<String>,
 }
 
-/// `POST /token`.
+/// `POST /token`: `basiq-version` is required, then `Authorization: Basic <API key>`.
 async fn token(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
+    let version = headers
+        .get("basiq-version")
+        .map(|v| v.to_str().unwrap_or("").trim());
+    match version {
+        None => {
+            return Err(ApiError::missing("The basiq-version header is required.")
+                .with_source(Source::Parameter("basiq-version".into())))
+        }
+        Some(v) if !VERSIONS.contains(&v) => {
+            return Err(ApiError::invalid(format!(
+                "basiq-version must be one of {}.",
+                VERSIONS.join(", ")
+            ))
+            .with_source(Source::Parameter("basiq-version".into())))
+        }
+        Some(_) => {}
+    }
     auth::basic(&headers)?;
     let is_json = headers
         .get(header::CONTENT_TYPE)
@@ -123,20 +176,136 @@ struct NewUser {
 }
 
 /// `POST /users` (SERVER_ACCESS).
-async fn create_user(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> ApiResult {
-    authenticate(&app, &headers)?.require_server()?;
+async fn create_user(
+    State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
+    body: Bytes,
+) -> ApiResult {
+    scope.require_server()?;
     let new: NewUser = optional_json_body(&body)?;
-    let user = app.store().create_user(new.email, new.mobile);
-    let body = UserBody {
+    let now = app.now();
+    let mut store = app.store();
+    let id = store.create_user(new.email, new.mobile).id;
+    let body = user_body(&app, &mut store, &id, now)?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// `GET /users/{u}`.
+async fn get_user(
+    State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
+    Path(user): Path<String>,
+) -> ApiResult {
+    scope.allow_user(&user)?;
+    let now = app.now();
+    let mut store = app.store();
+    Ok(Json(user_body(&app, &mut store, &user, now)?).into_response())
+}
+
+fn user_body(
+    app: &App,
+    store: &mut crate::store::Store,
+    id: &str,
+    now: crate::clock::Millis,
+) -> Result<UserBody, ApiError> {
+    let user = store.user(id)?.clone();
+    let connections = store.connections_of(id, now)?;
+    let base = format!("{}/users/{}", app.public_url, user.id);
+    Ok(UserBody {
         kind: "user",
-        links: SelfLink {
-            self_: format!("{}/users/{}", app.public_url, user.id),
-        },
         id: user.id,
         email: user.email,
         mobile: user.mobile,
-    };
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+        connections: CountedList {
+            kind: "list",
+            count: connections.len(),
+            links: None,
+            data: connections
+                .iter()
+                .map(|c| ConnectionRef {
+                    kind: "connection",
+                    links: SelfLink {
+                        self_: format!("{base}/connections/{}", c.id),
+                    },
+                    id: c.id.clone(),
+                })
+                .collect(),
+        },
+        links: UserLinks {
+            connections: format!("{base}/connections"),
+            jobs: format!("{base}/jobs"),
+            self_: base,
+        },
+    })
+}
+
+/// `GET /users/{u}/connections`.
+async fn list_connections(
+    State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
+    Path(user): Path<String>,
+    uri: Uri,
+) -> ApiResult {
+    scope.allow_user(&user)?;
+    let now = app.now();
+    let views = app.store().connections_of(&user, now)?;
+    let data: Vec<_> = views.iter().map(|c| connection_body(&app, c)).collect();
+    Ok(Json(CountedList {
+        kind: "list",
+        count: data.len(),
+        data,
+        links: Some(SelfLink {
+            self_: self_url(&app, &uri),
+        }),
+    })
+    .into_response())
+}
+
+/// `GET /users/{u}/connections/{c}`.
+async fn get_connection(
+    State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
+    Path((user, connection)): Path<(String, String)>,
+) -> ApiResult {
+    scope.allow_user(&user)?;
+    let now = app.now();
+    let view = app.store().connection(&user, &connection, now)?;
+    Ok(Json(connection_body(&app, &view)).into_response())
+}
+
+/// `DELETE /users/{u}/connections/{c}`: 204.
+async fn delete_connection(
+    State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
+    Path((user, connection)): Path<(String, String)>,
+) -> ApiResult {
+    scope.allow_user(&user)?;
+    app.store().delete_connection(&user, &connection)?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+/// Basiq's connection resource.
+fn connection_body(app: &App, c: &ConnectionView) -> ConnectionBody {
+    let base = format!("{}/users/{}", app.public_url, c.user_id);
+    ConnectionBody {
+        kind: "connection",
+        id: c.id.clone(),
+        status: c.status,
+        created_date: rfc3339(c.created),
+        last_used: c.last_used.map(rfc3339),
+        method: "web",
+        institution: InstitutionRefBody {
+            kind: "institution",
+            id: c.institution_id.clone(),
+            links: SelfLink {
+                self_: format!("{}/institutions/{}", app.public_url, c.institution_id),
+            },
+        },
+        links: ConnectionLinks {
+            self_: format!("{base}/connections/{}", c.id),
+            jobs: format!("{base}/jobs?filter=connection.id.eq('{}')", c.id),
+        },
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -157,11 +326,11 @@ struct InstitutionRef {
 /// `POST /users/{u}/connections`.
 async fn create_connection(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path(user): Path<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authenticate(&app, &headers)?.allow_user(&user)?;
+    scope.allow_user(&user)?;
     let new: NewConnection = json_body(&body)?;
     if new.login_id.trim().is_empty() || new.password.is_empty() {
         return Err(ApiError::invalid("loginId and password must not be empty."));
@@ -191,11 +360,11 @@ struct ConnectionUpdate {
 /// `POST /users/{u}/connections/{c}`: new credentials, new job.
 async fn update_connection(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path((user, connection)): Path<(String, String)>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    authenticate(&app, &headers)?.allow_user(&user)?;
+    scope.allow_user(&user)?;
     let update: ConnectionUpdate = json_body(&body)?;
     let patch = CredentialsPatch {
         login_id: update.login_id,
@@ -213,10 +382,10 @@ async fn update_connection(
 /// `POST /users/{u}/connections/{c}/refresh`.
 async fn refresh_connection(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path((user, connection)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> ApiResult {
-    authenticate(&app, &headers)?.allow_user(&user)?;
+    scope.allow_user(&user)?;
     let now = app.now();
     let job = app.store().refresh_connection(&user, &connection, now)?;
     started(&app, &job)
@@ -225,10 +394,10 @@ async fn refresh_connection(
 /// `POST /users/{u}/connections/refresh`.
 async fn refresh_all(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path(user): Path<String>,
-    headers: HeaderMap,
 ) -> ApiResult {
-    authenticate(&app, &headers)?.allow_user(&user)?;
+    scope.allow_user(&user)?;
     let now = app.now();
     let mut store = app.store();
     let jobs = store.refresh_all(&user, now)?;
@@ -266,12 +435,12 @@ fn filter_value(
 /// `GET /users/{u}/jobs[?filter=connection.id.eq('…')]`.
 async fn list_jobs(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path(user): Path<String>,
-    headers: HeaderMap,
     uri: Uri,
     query: Result<Query<FilterQuery>, QueryRejection>,
 ) -> ApiResult {
-    authenticate(&app, &headers)?.allow_user(&user)?;
+    scope.allow_user(&user)?;
     let connection = filter_value(query, "connection.id")?;
     let now = app.now();
     let ctx = app.render_context();
@@ -284,10 +453,9 @@ async fn list_jobs(
 /// `GET /jobs/{id}`.
 async fn get_job(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> ApiResult {
-    let scope = authenticate(&app, &headers)?;
     let now = app.now();
     let ctx = app.render_context();
     let mut store = app.store();
@@ -305,11 +473,10 @@ struct MfaAnswer {
 /// `POST /jobs/{id}/mfa`.
 async fn answer_mfa(
     State(app): State<Arc<App>>,
+    Extension(scope): Extension<Scope>,
     Path(id): Path<String>,
-    headers: HeaderMap,
     body: Bytes,
 ) -> ApiResult {
-    let scope = authenticate(&app, &headers)?;
     let now = app.now();
     let mut store = app.store();
     let owner = store.job(&id, now)?.user_id.clone();
@@ -324,34 +491,168 @@ async fn answer_mfa(
     Ok((StatusCode::ACCEPTED, Json(job.render_ref(&app.public_url))).into_response())
 }
 
-/// `GET /connectors[?filter=connector.id.eq('…')]`.
+/// `GET /connectors[?filter=connector.id.eq('…')[,connector.method.eq('…')]]`.
 async fn list_connectors(
     State(app): State<Arc<App>>,
-    headers: HeaderMap,
     uri: Uri,
     query: Result<Query<FilterQuery>, QueryRejection>,
 ) -> ApiResult {
-    authenticate(&app, &headers)?;
-    let id = filter_value(query, "connector.id")?;
+    let Query(query) =
+        query.map_err(|e| ApiError::invalid(format!("The query is not valid: {e}.")))?;
+    let terms = match query.filter.as_deref() {
+        None => Vec::new(),
+        Some(f) => filter::eq_terms(f, &["connector.id", "connector.method"]).ok_or_else(|| {
+            ApiError::invalid(
+                "filter must look like connector.id.eq('…') or connector.method.eq('…'), comma-separated.",
+            )
+            .with_source(Source::Parameter("filter".into()))
+        })?,
+    };
     let store = app.store();
     let data: Vec<_> = store
-        .connectors()
+        .institutions()
         .iter()
-        .filter(|c| id.as_deref().is_none_or(|id| c.id == id))
-        .map(|c| c.render(&app.public_url))
+        .flat_map(|i| i.methods.iter().map(move |m| (i, m)))
+        .filter(|(i, m)| {
+            terms.iter().all(|(field, value)| match *field {
+                "connector.id" => i.id == *value,
+                _ => m.name == *value,
+            })
+        })
+        .map(|(i, m)| i.render_connector(m, &app.public_url))
         .collect();
-    Ok(Json(ListBody::new(data, Some(self_url(&app, &uri)))).into_response())
+    Ok(Json(TotalList {
+        kind: "list",
+        total_count: data.len(),
+        data,
+        links: SelfLink {
+            self_: self_url(&app, &uri),
+        },
+    })
+    .into_response())
 }
 
-/// `GET /connectors/{id}`.
+/// `GET /connectors/{id}/{method}`.
 async fn get_connector(
     State(app): State<Arc<App>>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    Path((id, method)): Path<(String, String)>,
 ) -> ApiResult {
-    authenticate(&app, &headers)?;
     let store = app.store();
-    Ok(Json(store.connector(&id)?.render(&app.public_url)).into_response())
+    let institution = store
+        .institution(&id)
+        .map_err(|_| ApiError::not_found(format!("No connector with id '{id}'.")))?;
+    let method = institution
+        .methods
+        .iter()
+        .find(|m| m.name == method)
+        .ok_or_else(|| {
+            ApiError::not_found(format!("Institution '{id}' has no '{method}' connector."))
+        })?;
+    Ok(Json(institution.render_connector(method, &app.public_url)).into_response())
+}
+
+/// `GET /institutions`.
+async fn list_institutions(State(app): State<Arc<App>>, uri: Uri) -> ApiResult {
+    let store = app.store();
+    let data: Vec<_> = store
+        .institutions()
+        .iter()
+        .map(|i| i.render(&app.public_url))
+        .collect();
+    Ok(Json(TotalList {
+        kind: "list",
+        total_count: data.len(),
+        data,
+        links: SelfLink {
+            self_: self_url(&app, &uri),
+        },
+    })
+    .into_response())
+}
+
+/// `GET /institutions/{id}`.
+async fn get_institution(State(app): State<Arc<App>>, Path(id): Path<String>) -> ApiResult {
+    let store = app.store();
+    Ok(Json(store.institution(&id)?.render(&app.public_url)).into_response())
+}
+
+/// An unknown path: 401/403 first for API paths without a live token, then 404.
+pub fn not_found(app: &App, request: &Request) -> Response {
+    let path = request.uri().path();
+    if needs_bearer(path) {
+        if let Err(e) = authenticate(app, request.headers()) {
+            return e.into_response();
+        }
+    }
+    ApiError::not_found(format!("No resource at {path}.")).into_response()
+}
+
+/// `{"type":"list","totalCount":n,"data":[…],"links":{"self":…}}` (connectors, institutions).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct TotalList<T> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    total_count: usize,
+    data: Vec<T>,
+    links: SelfLink,
+}
+
+/// `{"type":"list","count":n,"data":[…]}` (a user's connections).
+#[derive(Debug, Serialize)]
+struct CountedList<T> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    count: usize,
+    data: Vec<T>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    links: Option<SelfLink>,
+}
+
+#[derive(Debug, Serialize)]
+struct ConnectionRef {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    links: SelfLink,
+}
+
+/// Basiq's connection resource.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConnectionBody {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    status: &'static str,
+    created_date: String,
+    last_used: Option<String>,
+    method: &'static str,
+    institution: InstitutionRefBody,
+    links: ConnectionLinks,
+}
+
+#[derive(Debug, Serialize)]
+struct InstitutionRefBody {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    id: String,
+    links: SelfLink,
+}
+
+#[derive(Debug, Serialize)]
+struct ConnectionLinks {
+    #[serde(rename = "self")]
+    self_: String,
+    jobs: String,
+}
+
+#[derive(Debug, Serialize)]
+struct UserLinks {
+    #[serde(rename = "self")]
+    self_: String,
+    connections: String,
+    jobs: String,
 }
 
 /// `{"type":"list","data":[…],"size":n,"links":{"self":…}}`; size and links only on listings.
@@ -377,7 +678,7 @@ impl<T> ListBody<T> {
     }
 }
 
-/// `POST /users` answer.
+/// Basiq's user resource.
 #[derive(Debug, Serialize)]
 struct UserBody {
     #[serde(rename = "type")]
@@ -385,7 +686,8 @@ struct UserBody {
     id: String,
     email: String,
     mobile: String,
-    links: SelfLink,
+    connections: CountedList<ConnectionRef>,
+    links: UserLinks,
 }
 
 /// A token answer; `userId` only from `/sandbox/client-token`.

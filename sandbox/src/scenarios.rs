@@ -1,6 +1,6 @@
 //! What each job will do: the documented test users, outages, and seeded step durations.
 
-use crate::connectors::Connector;
+use crate::connectors::Institution;
 use crate::rng::Rng;
 
 /// The institution whose documented test users fail or challenge.
@@ -80,7 +80,8 @@ pub const REQUIRES_USER_ACTION: Failure = Failure {
     detail: "An action is required from the end-user in their internet banking.",
 };
 
-/// jianYang / nothotdog on retrieve-accounts, and every job of an institution in major outage.
+/// jianYang / nothotdog on retrieve-accounts, and verify-credentials at an institution in major
+/// outage.
 pub const SERVICE_UNAVAILABLE: Failure = Failure {
     code: "service-unavailable",
     title: "Service unavailable.",
@@ -140,12 +141,6 @@ pub enum Outcome {
         /// The retry that succeeds, counting from 1.
         succeed_on: Option<u32>,
     },
-    /// Fails with `service-unavailable` while the institution is in major outage, else succeeds;
-    /// with `queue`, a failure goes to the retry queue and each retry checks again.
-    Outage {
-        /// Whether a failure enters the retry queue (update jobs).
-        queue: bool,
-    },
     /// Waits for the user's answer.
     Challenge(Mfa),
 }
@@ -159,68 +154,76 @@ pub struct PlannedStep {
     pub duration_ms: u64,
     /// How it ends.
     pub outcome: Outcome,
+    /// When set, the step fails with `service-unavailable` if the institution is in major
+    /// outage as it ends; `Some(true)`: the failure waits in the retry queue (update jobs).
+    pub outage_check: Option<bool>,
 }
 
-/// Plans a connection job for `connector` and `credentials`, with seeded step durations.
+/// Plans a connection job for `institution` and `credentials`, with seeded step durations (and,
+/// at an intermittent-MFA bank, a seeded coin toss for the challenge).
 pub fn plan(
-    connector: &Connector,
+    institution: &Institution,
     credentials: &Credentials,
     operation: Operation,
     rng: &mut Rng,
 ) -> Vec<PlannedStep> {
-    let t = connector.timings;
+    let t = institution.timings();
     let mut vary = |avg: u64| -> u64 { (avg as f64 * (0.7 + 0.6 * rng.next_f64())).round() as u64 };
+    let step = |title, duration_ms| PlannedStep {
+        title,
+        duration_ms,
+        outcome: Outcome::Succeed,
+        outage_check: None,
+    };
     let mut steps = vec![
         PlannedStep {
-            title: StepTitle::VerifyCredentials,
-            duration_ms: vary(t.verify_credentials),
-            outcome: Outcome::Succeed,
+            outage_check: Some(operation == Operation::Update),
+            ..step(StepTitle::VerifyCredentials, vary(t.verify_credentials))
         },
-        PlannedStep {
-            title: StepTitle::RetrieveAccounts,
-            duration_ms: vary(t.retrieve_accounts),
-            outcome: Outcome::Succeed,
-        },
-        PlannedStep {
-            title: StepTitle::RetrieveTransactions,
-            duration_ms: vary(t.retrieve_transactions),
-            outcome: Outcome::Succeed,
-        },
+        step(
+            StepTitle::RetrieveAccounts,
+            vary(t.retrieve_accounts + t.retrieve_meta),
+        ),
+        step(
+            StepTitle::RetrieveTransactions,
+            vary(t.retrieve_transactions),
+        ),
     ];
-    if connector.id == "AU00001" {
-        if let Some(first) = steps.first_mut() {
-            first.outcome = Outcome::Outage {
-                queue: operation == Operation::Update,
-            };
-        }
-        return steps;
-    }
-    if connector.id != TEST_INSTITUTION {
-        return steps;
-    }
-    match test_user(&credentials.login_id, &credentials.password) {
-        Some(TestUser::Fails { step, failure }) => {
-            let outcome = if failure == SERVICE_UNAVAILABLE && operation == Operation::Update {
-                Outcome::Retry {
-                    failure,
-                    succeed_on: Some(2),
-                }
-            } else {
-                Outcome::Fail(failure)
-            };
-            if let Some(s) = steps.iter_mut().find(|s| s.title == step) {
-                s.outcome = outcome;
-            }
-        }
-        Some(TestUser::Challenged(mfa)) => steps.insert(
+    let user = test_user(&credentials.login_id, &credentials.password);
+    let challenge = match institution.authorization {
+        "user-mfa" => true,
+        "user-mfa-intermittent" => rng.next_f64() < 0.5,
+        _ => false,
+    };
+    if challenge {
+        let mfa = match user {
+            Some(TestUser::Challenged(mfa)) => mfa,
+            _ => app_approval(),
+        };
+        steps.insert(
             1,
             PlannedStep {
-                title: StepTitle::MfaChallenge,
-                duration_ms: 0,
                 outcome: Outcome::Challenge(mfa),
+                ..step(StepTitle::MfaChallenge, 0)
             },
-        ),
-        None => {}
+        );
+        return steps;
+    }
+    if institution.id != TEST_INSTITUTION {
+        return steps;
+    }
+    if let Some(TestUser::Fails { step, failure }) = user {
+        let outcome = if failure == SERVICE_UNAVAILABLE && operation == Operation::Update {
+            Outcome::Retry {
+                failure,
+                succeed_on: Some(2),
+            }
+        } else {
+            Outcome::Fail(failure)
+        };
+        if let Some(s) = steps.iter_mut().find(|s| s.title == step) {
+            s.outcome = outcome;
+        }
     }
     steps
 }
@@ -228,30 +231,42 @@ pub fn plan(
 /// What a documented test user does.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TestUser {
-    /// Always fails this step with this failure.
+    /// Always fails this step with this failure (at Hooli).
     Fails {
         /// The failing step.
         step: StepTitle,
         /// Its result.
         failure: Failure,
     },
-    /// Gets an MFA challenge after verify-credentials.
+    /// Gets this challenge at the MFA banks (and none at Hooli).
     Challenged(Mfa),
+    /// A happy-path persona (business consent, gambling and crypto transactions).
+    Persona,
 }
 
-/// The documented behaviour of a loginId + password pair at `AU00000`, if it is a test user.
+/// The challenge everyone else meets at an MFA bank: approve the sign-in in the bank's app.
+pub fn app_approval() -> Mfa {
+    Mfa {
+        method: "token",
+        description: "Approve this sign-in in your banking app, then confirm here.",
+        input: vec!["Type confirmed once you have approved the sign-in in your banking app"],
+        answers: vec!["confirmed"],
+    }
+}
+
+/// The documented behaviour of a loginId + password pair, if it is a test user.
 pub fn test_user(login_id: &str, password: &str) -> Option<TestUser> {
     let token = || Mfa {
         method: "token",
         description:
             "A one-time code has been sent to the mobile number registered with your bank.",
-        input: vec!["Enter the code sent to your phone"],
+        input: vec!["OTP Password"],
         answers: vec!["1234"],
     };
     let one_question = || Mfa {
         method: "security-questions",
         description: "Answer the security question you set up with your bank.",
-        input: vec!["What's your favourite company?"],
+        input: vec!["What's your first company?"],
         answers: vec!["Hooli"],
     };
     let two_questions = || Mfa {
@@ -259,7 +274,7 @@ pub fn test_user(login_id: &str, password: &str) -> Option<TestUser> {
         description: "Answer the security questions you set up with your bank.",
         input: vec![
             "What's your favourite company?",
-            "What's the institution id?",
+            "What's the ID of this institution?",
         ],
         answers: vec!["Basiq", "AU00000"],
     };
@@ -275,6 +290,7 @@ pub fn test_user(login_id: &str, password: &str) -> Option<TestUser> {
         ("Whistler", "ShowBox") | ("Wentworth-Smith", "whislter") => {
             Some(TestUser::Challenged(two_questions()))
         }
+        ("laurieBream", "business2024") | ("ashMann", "hooli2024") => Some(TestUser::Persona),
         _ => None,
     }
 }
@@ -282,7 +298,7 @@ pub fn test_user(login_id: &str, password: &str) -> Option<TestUser> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::connectors::catalogue;
+    use crate::connectors::{catalogue, AVIATO, HOOLI, NUCLEUS, PIED_PIPER, RAVIGA};
 
     fn creds(login: &str, password: &str) -> Credentials {
         Credentials {
@@ -293,9 +309,13 @@ mod tests {
         }
     }
 
-    fn plan_for(inst: usize, login: &str, password: &str, op: Operation) -> Vec<PlannedStep> {
+    fn institution(id: &str) -> Institution {
+        catalogue().into_iter().find(|i| i.id == id).unwrap()
+    }
+
+    fn plan_for(inst: &str, login: &str, password: &str, op: Operation) -> Vec<PlannedStep> {
         plan(
-            &catalogue()[inst],
+            &institution(inst),
             &creds(login, password),
             op,
             &mut Rng::stream(1, 2),
@@ -306,24 +326,31 @@ mod tests {
         steps.iter().map(|s| s.title.as_str()).collect()
     }
 
+    fn challenge(steps: &[PlannedStep]) -> Option<&Mfa> {
+        steps.iter().find_map(|s| match &s.outcome {
+            Outcome::Challenge(m) => Some(m),
+            _ => None,
+        })
+    }
+
     #[test]
     fn failures_key_on_the_exact_pair() {
-        let p = plan_for(0, "bighead", "password", Operation::Create);
+        let p = plan_for(HOOLI, "bighead", "password", Operation::Create);
         assert_eq!(p[0].outcome, Outcome::Fail(ACCOUNT_LOCKED));
-        let p = plan_for(0, "bighead", "other", Operation::Create);
+        let p = plan_for(HOOLI, "bighead", "other", Operation::Create);
         assert!(p.iter().all(|s| s.outcome == Outcome::Succeed));
-        let p = plan_for(0, "erlich", "aviato", Operation::Refresh);
+        let p = plan_for(HOOLI, "erlich", "aviato", Operation::Refresh);
         assert_eq!(p[1].outcome, Outcome::Fail(REQUIRES_USER_ACTION));
-        // Test users only exist at the test institution.
-        let p = plan_for(2, "bighead", "password", Operation::Create);
+        // Failing test users only exist at the test institution.
+        let p = plan_for(RAVIGA, "bighead", "password", Operation::Create);
         assert!(p.iter().all(|s| s.outcome == Outcome::Succeed));
     }
 
     #[test]
     fn jian_yang_is_queued_only_on_update() {
-        let p = plan_for(0, "jianYang", "nothotdog", Operation::Create);
+        let p = plan_for(HOOLI, "jianYang", "nothotdog", Operation::Create);
         assert_eq!(p[1].outcome, Outcome::Fail(SERVICE_UNAVAILABLE));
-        let p = plan_for(0, "jianYang", "nothotdog", Operation::Update);
+        let p = plan_for(HOOLI, "jianYang", "nothotdog", Operation::Update);
         assert_eq!(
             p[1].outcome,
             Outcome::Retry {
@@ -334,8 +361,22 @@ mod tests {
     }
 
     #[test]
-    fn mfa_users_get_a_challenge_after_verify_credentials() {
-        let p = plan_for(0, "Whistler", "ShowBox", Operation::Create);
+    fn mfa_users_connect_at_hooli_without_mfa() {
+        for (login, password) in [("jared", "django"), ("Whistler", "ShowBox")] {
+            let p = plan_for(HOOLI, login, password, Operation::Create);
+            assert_eq!(titles(&p).len(), 3, "{login}");
+            assert!(p.iter().all(|s| s.outcome == Outcome::Succeed), "{login}");
+        }
+        for persona in [("laurieBream", "business2024"), ("ashMann", "hooli2024")] {
+            assert_eq!(test_user(persona.0, persona.1), Some(TestUser::Persona));
+            let p = plan_for(HOOLI, persona.0, persona.1, Operation::Create);
+            assert!(p.iter().all(|s| s.outcome == Outcome::Succeed));
+        }
+    }
+
+    #[test]
+    fn pied_piper_bank_always_challenges_after_verify_credentials() {
+        let p = plan_for(PIED_PIPER, "Whistler", "ShowBox", Operation::Create);
         assert_eq!(
             titles(&p),
             [
@@ -345,37 +386,62 @@ mod tests {
                 "retrieve-transactions"
             ]
         );
-        let Outcome::Challenge(mfa) = &p[1].outcome else {
-            panic!("no challenge")
-        };
+        let mfa = challenge(&p).unwrap();
+        assert_eq!(
+            mfa.input,
+            [
+                "What's your favourite company?",
+                "What's the ID of this institution?"
+            ]
+        );
         assert!(mfa.accepts(&["basiq".into(), " AU00000 ".into()]));
         assert!(!mfa.accepts(&["Basiq".into()]));
         assert!(!mfa.accepts(&["Basiq".into(), "AU00001".into()]));
+        let jared = plan_for(PIED_PIPER, "jared", "django", Operation::Create);
+        assert_eq!(challenge(&jared).unwrap().input, ["OTP Password"]);
+        let gavin = plan_for(PIED_PIPER, "gavinBelson", "hooli2016", Operation::Refresh);
         assert_eq!(
-            titles(&plan_for(0, "jared", "django", Operation::Create)).len(),
-            4
+            challenge(&gavin).unwrap().input,
+            ["What's your first company?"]
         );
-        assert_eq!(
-            titles(&plan_for(0, "jared", "nope", Operation::Create)).len(),
-            3
-        );
+        assert!(challenge(&gavin).unwrap().accepts(&["Hooli".into()]));
+        // Anyone else approves in the bank's app.
+        let other = plan_for(PIED_PIPER, "dinesh", "x", Operation::Create);
+        assert_eq!(challenge(&other), Some(&app_approval()));
+        assert!(app_approval().accepts(&["confirmed".into()]));
     }
 
     #[test]
-    fn outage_institution_checks_its_status() {
-        let p = plan_for(1, "anyone", "x", Operation::Create);
-        assert_eq!(p[0].outcome, Outcome::Outage { queue: false });
-        let p = plan_for(1, "anyone", "x", Operation::Update);
-        assert_eq!(p[0].outcome, Outcome::Outage { queue: true });
+    fn nucleus_bank_challenges_about_half_the_jobs() {
+        let nucleus = institution(NUCLEUS);
+        let mut rng = Rng::stream(3, 2);
+        let challenged = (0..400)
+            .filter(|_| {
+                let p = plan(&nucleus, &creds("a", "b"), Operation::Create, &mut rng);
+                challenge(&p).is_some()
+            })
+            .count();
+        assert!((140..=260).contains(&challenged), "{challenged}");
+    }
+
+    #[test]
+    fn every_verify_credentials_checks_for_an_outage() {
+        for id in [HOOLI, PIED_PIPER, AVIATO] {
+            let p = plan_for(id, "anyone", "x", Operation::Create);
+            assert_eq!(p[0].outage_check, Some(false), "{id}");
+            assert!(p[1..].iter().all(|s| s.outage_check.is_none()));
+            let p = plan_for(id, "anyone", "x", Operation::Update);
+            assert_eq!(p[0].outage_check, Some(true), "{id}");
+        }
     }
 
     #[test]
     fn durations_vary_within_30_percent() {
-        let c = &catalogue()[0];
+        let c = institution(HOOLI);
         let mut rng = Rng::stream(9, 2);
         let mut seen = std::collections::BTreeSet::new();
         for _ in 0..200 {
-            let p = plan(c, &creds("a", "b"), Operation::Create, &mut rng);
+            let p = plan(&c, &creds("a", "b"), Operation::Create, &mut rng);
             let d = p[0].duration_ms;
             assert!((1_680..=3_120).contains(&d), "{d}");
             seen.insert(d);

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 
 use crate::auth::{Scope, Tokens};
 use crate::clock::Millis;
-use crate::connectors::{catalogue, Connector, STATUSES};
-use crate::errors::ApiError;
-use crate::jobs::Job;
+use crate::connectors::{catalogue, Institution, STATUSES};
+use crate::errors::{ApiError, Source};
+use crate::jobs::{Job, DUPLICATE_PAUSE_MS};
 use crate::rng::Rng;
 use crate::scenarios::{plan, Credentials, Operation};
 
@@ -34,6 +34,25 @@ pub struct Connection {
     pub institution_id: String,
     /// Stored login.
     pub credentials: Credentials,
+    /// Creation time.
+    pub created: Millis,
+}
+
+/// What `GET /users/{u}/connections/{c}` shows, derived from the connection's jobs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConnectionView {
+    /// Connection id.
+    pub id: String,
+    /// Owner.
+    pub user_id: String,
+    /// Institution id.
+    pub institution_id: String,
+    /// `pending` until a login succeeded, `active` after, `invalid` after refused credentials.
+    pub status: &'static str,
+    /// Creation time.
+    pub created: Millis,
+    /// When a login last succeeded.
+    pub last_used: Option<Millis>,
 }
 
 /// New credentials for an update; absent fields keep their stored value.
@@ -76,7 +95,7 @@ pub struct Store {
     connection_order: Vec<String>,
     jobs: HashMap<String, Job>,
     job_order: Vec<String>,
-    connectors: Vec<Connector>,
+    connectors: Vec<Institution>,
     ids: Rng,
     timings: Rng,
 }
@@ -146,17 +165,17 @@ impl Store {
         self.tokens.check(token, now)
     }
 
-    /// All connectors.
-    pub fn connectors(&self) -> &[Connector] {
+    /// All institutions (each with its connectors).
+    pub fn institutions(&self) -> &[Institution] {
         &self.connectors
     }
 
-    /// One connector, or 404.
-    pub fn connector(&self, id: &str) -> Result<&Connector, ApiError> {
+    /// One institution, or 404.
+    pub fn institution(&self, id: &str) -> Result<&Institution, ApiError> {
         self.connectors
             .iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| ApiError::not_found(format!("No connector with id '{id}'.")))
+            .ok_or_else(|| ApiError::not_found(format!("No institution with id '{id}'.")))
     }
 
     /// Changes a connector's status; jobs first catch up to `now` under the old status.
@@ -165,14 +184,14 @@ impl Store {
         id: &str,
         status: &str,
         now: Millis,
-    ) -> Result<&Connector, ApiError> {
+    ) -> Result<&Institution, ApiError> {
         if !STATUSES.contains(&status) {
             return Err(ApiError::invalid(format!(
                 "status must be one of {}.",
                 STATUSES.join(", ")
             )));
         }
-        self.connector(id)?;
+        self.institution(id)?;
         self.advance_all(now);
         let connector = self
             .connectors
@@ -184,6 +203,7 @@ impl Store {
     }
 
     /// Starts a connection job, reusing the connection for the same user, institution and login.
+    /// While that connection has an unfinished job, the new job is paused for 6 minutes.
     pub fn create_connection(
         &mut self,
         user_id: &str,
@@ -192,10 +212,11 @@ impl Store {
         now: Millis,
     ) -> Result<Started, ApiError> {
         self.user(user_id)?;
-        if self.connector(institution_id).is_err() {
+        if self.institution(institution_id).is_err() {
             return Err(ApiError::invalid(format!(
                 "institution.id '{institution_id}' is not a known institution."
-            )));
+            ))
+            .with_source(Source::Pointer("/institution/id".into())));
         }
         self.prune(now);
         let existing = self
@@ -208,10 +229,11 @@ impl Store {
                     && c.credentials.login_id == credentials.login_id
             })
             .map(|c| c.id.clone());
+        let mut pause = 0;
         let connection_id = match existing {
             Some(id) => {
-                if let Some(job) = self.unfinished_job(&id, now) {
-                    return Ok(Started::Existing(job));
+                if self.unfinished_job(&id, now).is_some() {
+                    pause = DUPLICATE_PAUSE_MS;
                 }
                 if let Some(c) = self.connections.get_mut(&id) {
                     c.credentials = credentials;
@@ -227,6 +249,7 @@ impl Store {
                         user_id: user_id.to_owned(),
                         institution_id: institution_id.to_owned(),
                         credentials,
+                        created: now,
                     },
                 );
                 self.connection_order.push(id.clone());
@@ -237,6 +260,7 @@ impl Store {
             &connection_id,
             Operation::Create,
             now,
+            pause,
         )?))
     }
 
@@ -263,7 +287,7 @@ impl Store {
         if let Some(v) = patch.secondary_login_id {
             creds.secondary_login_id = Some(v);
         }
-        self.start_job(connection_id, Operation::Update, now)
+        self.start_job(connection_id, Operation::Update, now, 0)
     }
 
     /// Starts a refresh job, or returns the connection's unfinished job.
@@ -282,6 +306,7 @@ impl Store {
             connection_id,
             Operation::Refresh,
             now,
+            0,
         )?))
     }
 
@@ -350,6 +375,80 @@ impl Store {
             .collect())
     }
 
+    /// A user's connections, oldest first.
+    pub fn connections_of(
+        &mut self,
+        user_id: &str,
+        now: Millis,
+    ) -> Result<Vec<ConnectionView>, ApiError> {
+        self.user(user_id)?;
+        let ids: Vec<String> = self
+            .connection_order
+            .iter()
+            .filter(|id| {
+                self.connections
+                    .get(*id)
+                    .is_some_and(|c| c.user_id == user_id)
+            })
+            .cloned()
+            .collect();
+        ids.iter()
+            .map(|id| self.connection(user_id, id, now))
+            .collect()
+    }
+
+    /// One connection of a user, its status and last use read from its jobs; or 404.
+    pub fn connection(
+        &mut self,
+        user_id: &str,
+        connection_id: &str,
+        now: Millis,
+    ) -> Result<ConnectionView, ApiError> {
+        self.connection_mut(user_id, connection_id)?;
+        self.advance_all(now);
+        let c = self.connection_mut(user_id, connection_id)?.clone();
+        let mut status = None;
+        let mut last_used = None;
+        for job in self
+            .job_order
+            .iter()
+            .rev()
+            .filter_map(|id| self.jobs.get(id))
+            .filter(|j| j.connection_id == connection_id)
+        {
+            match job.credentials_check() {
+                Some(Ok(at)) => {
+                    status.get_or_insert("active");
+                    last_used = last_used.max(Some(at));
+                }
+                Some(Err("invalid-credentials")) => {
+                    status.get_or_insert("invalid");
+                }
+                _ => {}
+            }
+        }
+        Ok(ConnectionView {
+            id: c.id,
+            user_id: c.user_id,
+            institution_id: c.institution_id,
+            status: status.unwrap_or("pending"),
+            created: c.created,
+            last_used,
+        })
+    }
+
+    /// Deletes a connection (its jobs stay readable until they expire); or 404.
+    pub fn delete_connection(
+        &mut self,
+        user_id: &str,
+        connection_id: &str,
+    ) -> Result<(), ApiError> {
+        self.connection_mut(user_id, connection_id)?;
+        self.connections.remove(connection_id);
+        self.connection_order.retain(|id| id != connection_id);
+        Ok(())
+    }
+
     fn connection_mut(
         &mut self,
         user_id: &str,
@@ -369,6 +468,7 @@ impl Store {
         connection_id: &str,
         operation: Operation,
         now: Millis,
+        pause: Millis,
     ) -> Result<String, ApiError> {
         let connection = self.connections.get(connection_id).ok_or_else(|| {
             ApiError::not_found(format!("No connection with id '{connection_id}'."))
@@ -392,6 +492,7 @@ impl Store {
             connection.institution_id.clone(),
             steps,
             now,
+            pause,
         );
         self.jobs.insert(id.clone(), job);
         self.job_order.push(id.clone());
@@ -477,7 +578,7 @@ mod tests {
     }
 
     #[test]
-    fn create_twice_while_running_gives_the_same_job() {
+    fn create_twice_while_running_gives_a_new_job_paused_for_six_minutes() {
         let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
@@ -487,20 +588,84 @@ mod tests {
             .create_connection(&u, "AU00000", creds("x", "y"), T0 + 1000)
             .unwrap();
         assert!(matches!(a, Started::New(_)));
-        assert_eq!(b, Started::Existing(a.job_id().to_owned()));
+        assert!(matches!(b, Started::New(_)));
+        assert_ne!(a.job_id(), b.job_id());
+        let conn = s.job(a.job_id(), T0 + 1000).unwrap().connection_id.clone();
+        assert_eq!(s.job(b.job_id(), T0 + 1000).unwrap().connection_id, conn);
+        // The duplicate is paused: still pending long after the first one finished.
+        let paused_until = T0 + 1000 + DUPLICATE_PAUSE_MS + crate::jobs::QUEUE_DELAY_MS;
+        assert_eq!(
+            s.job(b.job_id(), paused_until - 1).unwrap().status(),
+            "pending"
+        );
+        assert_eq!(
+            s.job(a.job_id(), paused_until - 1).unwrap().status(),
+            "success"
+        );
+        assert_eq!(
+            s.job(b.job_id(), paused_until).unwrap().status(),
+            "in-progress"
+        );
         // Another login is another connection.
         let c = s
             .create_connection(&u, "AU00000", creds("z", "y"), T0 + 1000)
             .unwrap();
         assert!(matches!(c, Started::New(_)));
-        // Once finished, a new create starts a new job on the same connection.
-        let later = T0 + 60_000;
+        // Once finished, a new create starts a new job on the same connection, unpaused.
+        let later = T0 + 3 * DUPLICATE_PAUSE_MS;
         let d = s
             .create_connection(&u, "AU00000", creds("x", "y"), later)
             .unwrap();
         assert!(matches!(d, Started::New(_)));
-        let conn_a = s.job(a.job_id(), later).unwrap().connection_id.clone();
-        assert_eq!(s.job(d.job_id(), later).unwrap().connection_id, conn_a);
+        assert_eq!(s.job(d.job_id(), later).unwrap().connection_id, conn);
+        assert_eq!(
+            s.job(d.job_id(), later + crate::jobs::QUEUE_DELAY_MS)
+                .unwrap()
+                .status(),
+            "in-progress"
+        );
+    }
+
+    #[test]
+    fn connection_status_and_last_use_follow_its_jobs() {
+        let mut s = Store::new(1, 0);
+        let u = s.create_user(None, None).id;
+        let a = s
+            .create_connection(&u, "AU00000", creds("bighead", "password"), T0)
+            .unwrap();
+        let conn = s.job(a.job_id(), T0).unwrap().connection_id.clone();
+        let view = s.connection(&u, &conn, T0).unwrap();
+        assert_eq!((view.status, view.last_used), ("pending", None));
+        assert_eq!(
+            s.connection(&u, &conn, T0 + 60_000).unwrap().status,
+            "invalid"
+        );
+        let b = s
+            .update_connection(
+                &u,
+                &conn,
+                CredentialsPatch {
+                    password: Some("new".into()),
+                    ..CredentialsPatch::default()
+                },
+                T0 + 60_000,
+            )
+            .unwrap();
+        let view = s.connection(&u, &conn, T0 + 120_000).unwrap();
+        assert_eq!(view.status, "active");
+        let Some(Ok(at)) = s.job(&b, T0 + 120_000).unwrap().credentials_check() else {
+            panic!("verify-credentials succeeded")
+        };
+        assert_eq!(view.last_used, Some(at));
+        assert_eq!(s.connections_of(&u, T0 + 120_000).unwrap().len(), 1);
+        s.delete_connection(&u, &conn).unwrap();
+        assert_eq!(
+            s.connection(&u, &conn, T0).unwrap_err().code,
+            "resource-not-found"
+        );
+        assert!(s.connections_of(&u, T0).unwrap().is_empty());
+        assert!(s.delete_connection(&u, &conn).is_err());
+        assert!(s.job(&b, T0 + 120_000).is_ok(), "its jobs stay readable");
     }
 
     #[test]
@@ -558,20 +723,20 @@ mod tests {
         let mut s = Store::new(1, 0);
         let u = s.create_user(None, None).id;
         let a = s
-            .create_connection(&u, "AU00001", creds("x", "y"), T0)
+            .create_connection(&u, "ZZ00001", creds("x", "y"), T0)
             .unwrap();
         // The job's verify-credentials ended during the outage, although nobody looked.
-        s.set_connector_status("AU00001", "operational", T0 + 60_000)
+        s.set_connector_status("ZZ00001", "operational", T0 + 60_000)
             .unwrap();
         assert_eq!(
             statuses(&mut s, a.job_id(), T0 + 60_000),
             ["failed", "pending", "pending"]
         );
         let b = s
-            .create_connection(&u, "AU00001", creds("x", "y"), T0 + 60_000)
+            .create_connection(&u, "ZZ00001", creds("x", "y"), T0 + 60_000)
             .unwrap();
         assert_eq!(statuses(&mut s, b.job_id(), T0 + 120_000), ["success"; 3]);
-        assert!(s.set_connector_status("AU00001", "broken", T0).is_err());
+        assert!(s.set_connector_status("ZZ00001", "broken", T0).is_err());
         assert!(s
             .set_connector_status("AU99999", "operational", T0)
             .is_err());

@@ -26,6 +26,7 @@ fn token_endpoint_mints_bearer_tokens_for_both_scopes() {
         &[
             ("Authorization", "Basic a2V5"),
             ("Content-Type", "application/x-www-form-urlencoded"),
+            ("basiq-version", "3.0"),
         ],
         body.as_bytes(),
     );
@@ -58,11 +59,27 @@ fn token_endpoint_mints_bearer_tokens_for_both_scopes() {
     sb.control("/sandbox/client-token", &json!({"userId": "a/b"}))
         .assert_error(400, "parameter-not-valid");
 
-    // No Basic key, or a bad scope.
-    let form = [("Content-Type", "application/x-www-form-urlencoded")];
+    // No basiq-version, a version Basiq does not have, no Basic key, or a bad scope.
+    let no_version = [
+        ("Authorization", "Basic a2V5"),
+        ("Content-Type", "application/x-www-form-urlencoded"),
+    ];
+    let reply = sb.request("POST", "/token", &no_version, b"scope=SERVER_ACCESS");
+    reply.assert_error(400, "parameter-not-supplied");
+    assert_eq!(
+        reply.json()["data"][0]["source"],
+        json!({"parameter": "basiq-version"})
+    );
+    let wrong_version = [no_version[0], no_version[1], ("basiq-version", "9.9")];
+    sb.request("POST", "/token", &wrong_version, b"scope=SERVER_ACCESS")
+        .assert_error(400, "parameter-not-valid");
+    let form = [
+        ("Content-Type", "application/x-www-form-urlencoded"),
+        ("basiq-version", "3.0"),
+    ];
     sb.request("POST", "/token", &form, b"scope=SERVER_ACCESS")
         .assert_error(401, "unauthorized-access");
-    let with_key = [("Authorization", "Basic a2V5"), form[0]];
+    let with_key = [("Authorization", "Basic a2V5"), form[0], form[1]];
     sb.request("POST", "/token", &with_key, b"scope=EVERYTHING")
         .assert_error(400, "parameter-not-valid");
     sb.request("POST", "/token", &with_key, b"scope=CLIENT_ACCESS")
@@ -77,7 +94,7 @@ fn token_endpoint_mints_bearer_tokens_for_both_scopes() {
 }
 
 #[test]
-fn bad_missing_and_expired_tokens_get_401() {
+fn unknown_tokens_get_401_and_expired_ones_403_access_denied() {
     // Real-time speed, so only the clock advances move the token towards expiry.
     let sb = Sandbox::start_with(&["--port", "0", "--speed", "1"]);
     let (user, token) = sb.client();
@@ -85,14 +102,14 @@ fn bad_missing_and_expired_tokens_get_401() {
     sb.request("GET", &path, &[], b"")
         .assert_error(401, "unauthorized-access");
     sb.get(&path, "not-a-token")
-        .assert_error(401, "unauthorized-access");
+        .assert_error(401, "invalid-authorization-token");
     sb.request(
         "GET",
         &path,
         &[("Authorization", &format!("Basic {token}"))],
         b"",
     )
-    .assert_error(401, "unauthorized-access");
+    .assert_error(401, "invalid-authorization-token");
     sb.request("GET", "/connectors", &[], b"")
         .assert_error(401, "unauthorized-access");
 
@@ -105,12 +122,69 @@ fn bad_missing_and_expired_tokens_get_401() {
         "still valid just before an hour"
     );
     sb.advance(60_000);
-    sb.get(&path, &token)
-        .assert_error(401, "unauthorized-access");
-    sb.get(&path, &server)
-        .assert_error(401, "unauthorized-access");
+    for (t, route) in [
+        (&token, path.clone()),
+        (&server, path.clone()),
+        (&token, "/jobs/any".into()),
+        (&token, "/connectors".into()),
+    ] {
+        let reply = sb.get(&route, t);
+        reply.assert_error(403, "access-denied");
+        assert_eq!(reply.json()["data"][0]["detail"], "Token has expired");
+    }
+    // Minting other tokens does not make the expired one unknown.
     let fresh = sb.client_token_for(&user);
+    sb.get(&path, &token).assert_error(403, "access-denied");
     assert_eq!(sb.get(&path, &fresh).status, 200);
+}
+
+#[test]
+fn auth_is_checked_before_routing() {
+    let sb = Sandbox::start(&[]);
+    let (user, token) = sb.client();
+    // Unknown API routes and wrong methods: 401 without a token, 404/405 with one.
+    sb.request("GET", "/users/x/accounts", &[], b"")
+        .assert_error(401, "unauthorized-access");
+    sb.get("/users/x/accounts", "nope")
+        .assert_error(401, "invalid-authorization-token");
+    sb.request("DELETE", "/jobs/x", &[], b"")
+        .assert_error(401, "unauthorized-access");
+    sb.get(&format!("/users/{user}/accounts"), &token)
+        .assert_error(404, "resource-not-found");
+    sb.get("/institutions/AU00000/branches", &token)
+        .assert_error(404, "resource-not-found");
+    let auth = format!("Bearer {token}");
+    let wrong = sb.request("DELETE", "/jobs/x", &[("Authorization", &auth)], b"");
+    wrong.assert_error(405, "method-not-allowed");
+    assert!(wrong.header("allow").is_some_and(|a| a.contains("GET")));
+    sb.request("PUT", "/connectors", &[("Authorization", &auth)], b"")
+        .assert_error(405, "method-not-allowed");
+    sb.request("GET", "/token", &[], b"")
+        .assert_error(405, "method-not-allowed");
+}
+
+#[test]
+fn every_error_carries_the_error_document() {
+    let sb = Sandbox::start(&["--www", "/nonexistent/www"]);
+    for (method, path) in [
+        ("GET", "/no/such/thing"),
+        ("GET", "/missing.html"),
+        ("POST", "/"),
+        ("GET", "/sandbox/nope"),
+        ("DELETE", "/sandbox/stats"),
+        ("GET", "/pkg/missing.js"),
+    ] {
+        let reply = sb.request(method, path, &[], b"");
+        assert!(reply.status >= 400, "{method} {path}: {}", reply.status);
+        assert!(!reply.body.is_empty(), "{method} {path}: empty body");
+        let v = reply.json();
+        assert_eq!(v["type"], "list", "{method} {path}: {v}");
+        assert_eq!(v["data"][0]["type"], "error", "{method} {path}: {v}");
+    }
+    sb.request("GET", "/no/such/thing", &[], b"")
+        .assert_error(404, "resource-not-found");
+    sb.request("POST", "/sandbox/stats", &[], b"")
+        .assert_error(405, "method-not-allowed");
 }
 
 #[test]
@@ -204,7 +278,7 @@ fn unknown_resources_get_404_and_bad_bodies_400() {
 }
 
 #[test]
-fn connectors_list_filter_and_logos() {
+fn connectors_have_basiq_shape_and_several_per_institution() {
     let sb = Sandbox::start(&[]);
     let (_, token) = sb.client();
     let list = sb.get("/connectors", &token);
@@ -212,30 +286,64 @@ fn connectors_list_filter_and_logos() {
     let list = list.json();
     assert_eq!(list["type"], "list");
     let data = list["data"].as_array().expect("data");
-    let ids: Vec<String> = data.iter().map(|c| str_of(&c["id"])).collect();
-    assert_eq!(ids, ["AU00000", "AU00001", "AU00002"]);
+    assert_eq!(list["totalCount"].as_u64(), Some(data.len() as u64));
+    let keys: Vec<String> = data
+        .iter()
+        .map(|c| format!("{}/{}", str_of(&c["id"]), str_of(&c["method"])))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "AU00000/web",
+            "AU00002/web",
+            "AU00003/web",
+            "AU00003/open-banking",
+            "ZZ00001/web",
+            "ZZ00002/web"
+        ]
+    );
     let status: Vec<String> = data.iter().map(|c| str_of(&c["status"])).collect();
-    assert_eq!(status, ["operational", "major-outage", "under-maintenance"]);
+    assert_eq!(
+        status,
+        [
+            "operational",
+            "operational",
+            "operational",
+            "operational",
+            "major-outage",
+            "under-maintenance"
+        ]
+    );
 
     let hooli = sb
         .get("/connectors?filter=connector.id.eq('AU00000')", &token)
         .json();
     let data = hooli["data"].as_array().expect("data");
     assert_eq!(data.len(), 1);
+    assert_eq!(hooli["totalCount"], 1);
     let c = &data[0];
     assert_eq!(c["type"], "connector");
     assert_eq!(c["method"], "web");
-    assert_eq!(c["authorization"], "user");
+    assert_eq!(c["stage"], "live");
+    assert_eq!(c["tier"], "4");
+    assert_eq!(c["country"], "Australia");
+    assert!(c["scopes"].as_array().is_some_and(|s| !s.is_empty()));
+    assert_eq!(c["authorization"]["type"], "user");
+    assert!(c["authorization"]["meta"].is_object());
     assert_eq!(c["institution"]["name"], "Hooli");
     assert_eq!(c["institution"]["shortName"], "Hooli");
+    let logo = &c["institution"]["logo"];
+    assert_eq!(logo["type"], "image");
+    assert!(logo["colors"].is_object());
     assert_eq!(
         c["links"]["self"],
-        format!("{}/connectors/AU00000", sb.origin())
+        format!("{}/connectors/AU00000/web", sb.origin())
     );
     let avg = &c["stats"]["averageDurationMs"];
     let parts: Vec<u64> = [
         "verifyCredentials",
         "retrieveAccounts",
+        "retrieveMeta",
         "retrieveTransactions",
     ]
     .iter()
@@ -244,8 +352,30 @@ fn connectors_list_filter_and_logos() {
     assert_eq!(avg["total"].as_u64(), Some(parts.iter().sum()));
     assert!((3_000..=30_000).contains(&parts.iter().sum::<u64>()));
 
+    // Two connectors for Nucleus Bank; pick one by method, or get it at /connectors/{id}/{method}.
+    let nucleus = sb
+        .get("/connectors?filter=connector.id.eq('AU00003')", &token)
+        .json();
+    assert_eq!(nucleus["totalCount"], 2);
+    let ob = sb
+        .get(
+            "/connectors?filter=connector.id.eq('AU00003'),connector.method.eq('open-banking')",
+            &token,
+        )
+        .json();
+    assert_eq!(ob["totalCount"], 1);
+    assert_eq!(ob["data"][0]["authorization"]["type"], "other");
+    assert!(ob["data"][0]["stats"]["averageDurationMs"].is_null());
+    let one = sb.get("/connectors/AU00003/open-banking", &token);
+    assert_eq!(one.status, 200);
+    assert_eq!(one.json(), ob["data"][0]);
+    sb.get("/connectors/AU00000/open-banking", &token)
+        .assert_error(404, "resource-not-found");
+    sb.get("/connectors/AU99999/web", &token)
+        .assert_error(404, "resource-not-found");
+
     let raviga = sb
-        .get("/connectors?filter=connector.id.eq(%22AU00002%22)", &token)
+        .get("/connectors?filter=connector.id.eq(%22ZZ00002%22)", &token)
         .json();
     assert_eq!(raviga["data"][0]["institution"]["shortName"], "Raviga");
     assert!(
@@ -258,7 +388,7 @@ fn connectors_list_filter_and_logos() {
     sb.get("/connectors?filter=connector.id.ne('x')", &token)
         .assert_error(400, "parameter-not-valid");
 
-    let logo_url = str_of(&c["institution"]["logo"]);
+    let logo_url = str_of(&logo["links"]["square"]);
     let path = logo_url
         .strip_prefix(&sb.origin())
         .expect("logo served by the sandbox");
@@ -271,6 +401,134 @@ fn connectors_list_filter_and_logos() {
             .status,
         404
     );
+}
+
+#[test]
+fn institutions_list_each_institution_once() {
+    let sb = Sandbox::start(&[]);
+    let (_, token) = sb.client();
+    let list = sb.get("/institutions", &token);
+    assert_eq!(list.status, 200);
+    let list = list.json();
+    assert_eq!(list["type"], "list");
+    let ids: Vec<String> = list["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|i| str_of(&i["id"]))
+        .collect();
+    assert_eq!(ids, ["AU00000", "AU00002", "AU00003", "ZZ00001", "ZZ00002"]);
+    assert_eq!(list["totalCount"], 5);
+    let pied = sb.get("/institutions/AU00002", &token);
+    assert_eq!(pied.status, 200);
+    let pied = pied.json();
+    assert_eq!(pied["type"], "institution");
+    assert_eq!(pied["name"], "Pied Piper Bank");
+    assert_eq!(pied["authorization"], "user-mfa");
+    assert_eq!(pied["loginIdCaption"], "Login ID");
+    assert_eq!(pied["logo"]["type"], "image");
+    assert_eq!(
+        pied["links"]["self"],
+        format!("{}/institutions/AU00002", sb.origin())
+    );
+    assert_eq!(
+        sb.get("/institutions/AU00003", &token).json()["authorization"],
+        "user-mfa-intermittent"
+    );
+    sb.get("/institutions/AU00001", &token)
+        .assert_error(404, "resource-not-found");
+}
+
+#[test]
+fn users_and_connections_can_be_read_and_deleted() {
+    let sb = Sandbox::start(&[]);
+    let server = sb.server_token();
+    let created = sb
+        .post("/users", &server, &json!({"email": "a@b.c"}))
+        .json();
+    let user = str_of(&created["id"]);
+    assert_eq!(
+        created["connections"],
+        json!({"type": "list", "count": 0, "data": []})
+    );
+    let token = sb.client_token_for(&user);
+    let job = sb.start_job(&user, &token, "monica", "hall", "AU00000");
+    let conn = {
+        let j = sb.poll_until(&job, &token, |j| j["links"]["source"].is_string());
+        common::connection_id(&j)
+    };
+    let base = format!("{}/users/{user}", sb.origin());
+
+    let c = sb.get(&format!("/users/{user}/connections/{conn}"), &token);
+    assert_eq!(c.status, 200);
+    let c = c.json();
+    assert_eq!(c["type"], "connection");
+    assert_eq!(c["id"], conn.as_str());
+    assert_eq!(c["status"], "pending", "before the login succeeded: {c}");
+    assert!(c["lastUsed"].is_null());
+    assert_eq!(c["institution"]["id"], "AU00000");
+    assert_eq!(
+        c["institution"]["links"]["self"],
+        format!("{}/institutions/AU00000", sb.origin())
+    );
+    assert_eq!(c["links"]["self"], format!("{base}/connections/{conn}"));
+
+    sb.poll_finished(&job, &token);
+    let c = sb
+        .get(&format!("/users/{user}/connections/{conn}"), &token)
+        .json();
+    assert_eq!(c["status"], "active");
+    let last = str_of(&c["lastUsed"]);
+    assert!(last.len() == 20 && last.ends_with('Z'), "{last}");
+
+    let u = sb.get(&format!("/users/{user}"), &token);
+    assert_eq!(u.status, 200);
+    let u = u.json();
+    assert_eq!(u["type"], "user");
+    assert_eq!(u["email"], "a@b.c");
+    assert_eq!(u["connections"]["count"], 1);
+    assert_eq!(u["connections"]["data"][0]["id"], conn.as_str());
+    assert_eq!(u["links"]["self"], base);
+    let list = sb.get(&format!("/users/{user}/connections"), &token).json();
+    assert_eq!(list["type"], "list");
+    assert_eq!(list["count"], 1);
+    assert_eq!(list["data"][0], c);
+
+    // bighead's refused login makes his connection invalid.
+    let bad = sb.start_job(&user, &token, "bighead", "password", "AU00000");
+    let bad_conn = common::connection_id(&sb.poll_finished(&bad, &token));
+    assert_eq!(
+        sb.get(&format!("/users/{user}/connections/{bad_conn}"), &token)
+            .json()["status"],
+        "invalid"
+    );
+
+    // Another user's token reaches none of it.
+    let (_, other) = sb.client();
+    sb.get(&format!("/users/{user}"), &other)
+        .assert_error(403, "forbidden-access");
+    sb.get(&format!("/users/{user}/connections/{conn}"), &other)
+        .assert_error(403, "forbidden-access");
+
+    let auth = format!("Bearer {token}");
+    let path = format!("/users/{user}/connections/{conn}");
+    let deleted = sb.request("DELETE", &path, &[("Authorization", &auth)], b"");
+    assert_eq!(deleted.status, 204);
+    sb.get(&path, &token)
+        .assert_error(404, "resource-not-found");
+    sb.request("DELETE", &path, &[("Authorization", &auth)], b"")
+        .assert_error(404, "resource-not-found");
+    assert_eq!(
+        sb.get(&format!("/users/{user}/connections"), &token).json()["count"],
+        1
+    );
+    assert_eq!(
+        sb.get(&format!("/jobs/{job}"), &token).status,
+        200,
+        "jobs stay"
+    );
+    sb.get("/users/nobody", &server)
+        .assert_error(404, "resource-not-found");
 }
 
 #[test]
@@ -340,7 +598,7 @@ fn cors_allows_any_origin_and_exposes_retry_after() {
         .header("access-control-allow-methods")
         .unwrap_or("")
         .to_ascii_uppercase();
-    for m in ["GET", "POST", "OPTIONS"] {
+    for m in ["GET", "POST", "DELETE", "OPTIONS"] {
         assert!(methods.contains(m), "{methods}");
     }
     let headers = preflight
@@ -359,6 +617,15 @@ fn cors_allows_any_origin_and_exposes_retry_after() {
             b"",
         ),
         sb.request("GET", "/jobs/x", &[("Origin", "http://a.test")], b""),
+        sb.request(
+            "GET",
+            "/jobs/x",
+            &[
+                ("Origin", "http://a.test"),
+                ("Authorization", "Bearer expired?"),
+            ],
+            b"",
+        ),
         sb.request(
             "POST",
             "/sandbox/client-token",

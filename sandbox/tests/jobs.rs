@@ -70,11 +70,11 @@ fn an_ordinary_login_succeeds_with_relative_result_links_and_absolute_self() {
     );
     assert_eq!(
         step(&job, "retrieve-accounts")["result"],
-        json!({"type": "link", "url": format!("/users/{user}/accounts?filter=connection.id.eq('{conn}')")})
+        json!({"type": "link", "url": format!("/users/{user}/accounts?filter=institution.id.eq('AU00000')")})
     );
     assert_eq!(
         step(&job, "retrieve-transactions")["result"],
-        json!({"type": "link", "url": format!("/users/{user}/transactions?filter=connection.id.eq('{conn}')")})
+        json!({"type": "link", "url": format!("/users/{user}/transactions?filter=institution.id.eq('AU00000')")})
     );
     for field in ["created", "updated"] {
         let t = str_of(&job[field]);
@@ -204,14 +204,15 @@ fn jian_yang_update_waits_in_the_retry_queue_and_succeeds_on_the_second_retry() 
     let job = sb.poll_until(&id, &token, |j| statuses(j).iter().all(|s| s == "success"));
     assert_eq!(
         step(&job, "retrieve-transactions")["result"]["url"],
-        format!("/users/{user}/transactions?filter=connection.id.eq('{conn}')")
+        "/users/{user}/transactions?filter=institution.id.eq('AU00000')".replace("{user}", &user)
     );
+    assert_eq!(job["status"], "success");
 }
 
-/// Starts an MFA user's job and waits for the challenge.
+/// Starts an MFA user's job at Pied Piper Bank and waits for the challenge.
 fn challenged(sb: &Sandbox, login: &str, password: &str) -> (String, String, Value) {
     let (user, token) = sb.client();
-    let id = sb.start_job(&user, &token, login, password, "AU00000");
+    let id = sb.start_job(&user, &token, login, password, "AU00002");
     let job = sb.poll_until(&id, &token, |j| step_is(j, "mfa-challenge", "in-progress"));
     assert_eq!(
         titles(&job),
@@ -236,10 +237,8 @@ fn mfa_token_right_answer_lets_the_job_finish() {
     let result = &step(&job, "mfa-challenge")["result"];
     assert_eq!(result["type"], "mfa");
     assert_eq!(result["method"], "token");
-    assert_eq!(
-        result["input"],
-        json!(["Enter the code sent to your phone"])
-    );
+    assert_eq!(result["input"], json!(["OTP Password"]));
+    assert_eq!(job["status"], "in-progress");
     assert_eq!(result["expiryMs"], 120_000);
     assert!(result["description"]
         .as_str()
@@ -281,7 +280,7 @@ fn mfa_two_questions_accept_both_answers() {
         result["input"],
         json!([
             "What's your favourite company?",
-            "What's the institution id?"
+            "What's the ID of this institution?"
         ])
     );
     let reply = sb.post(
@@ -300,7 +299,7 @@ fn mfa_wrong_answer_fails_the_challenge() {
     let (id, token, job) = challenged(&sb, "Gilfoyle", "PiedPiper");
     assert_eq!(
         step(&job, "mfa-challenge")["result"]["input"],
-        json!(["What's your favourite company?"])
+        json!(["What's your first company?"])
     );
     let reply = sb.post(
         &format!("/jobs/{id}/mfa"),
@@ -316,6 +315,7 @@ fn mfa_wrong_answer_fails_the_challenge() {
         "Multi-factor authentication failed.",
         "The code or answers supplied were not accepted by the institution.",
     );
+    assert_eq!(job["status"], "failed");
 }
 
 #[test]
@@ -343,7 +343,7 @@ fn mfa_unanswered_challenge_expires() {
 fn mfa_answer_before_the_challenge_is_refused() {
     let sb = Sandbox::start_with(&["--port", "0", "--speed", "1"]);
     let (user, token) = sb.client();
-    let id = sb.start_job(&user, &token, "gavinBelson", "hooli2016", "AU00000");
+    let id = sb.start_job(&user, &token, "gavinBelson", "hooli2016", "AU00002");
     let reply = sb.post(
         &format!("/jobs/{id}/mfa"),
         &token,
@@ -359,28 +359,52 @@ fn mfa_answer_before_the_challenge_is_refused() {
 }
 
 #[test]
-fn duplicate_create_and_refresh_answer_200_with_the_running_job() {
+fn a_duplicate_create_is_paused_for_six_minutes_and_a_refresh_joins_the_running_job() {
     // Speed 1: the job surely still runs while we ask again.
     let sb = Sandbox::start_with(&["--port", "0", "--speed", "1"]);
     let (user, token) = sb.client();
-    let id = sb.start_job(&user, &token, "dinesh", "gilfoyle", "AU00000");
-    let dup = sb.connect(&user, &token, "dinesh", "gilfoyle", "AU00000");
-    assert_eq!(dup.status, 200);
-    assert_eq!(
-        dup.json(),
-        json!({"type": "job", "id": id, "links": {"self": format!("{}/jobs/{id}", sb.origin())}})
-    );
-    // links.source appears once verify-credentials has started.
-    let job = sb.poll_until(&id, &token, |j| j["links"]["source"].is_string());
+    let first = sb.start_job(&user, &token, "dinesh", "gilfoyle", "AU00000");
+    let job = sb.poll_until(&first, &token, |j| j["links"]["source"].is_string());
     assert_eq!(step(&job, "verify-credentials")["status"], "in-progress");
+    assert_eq!(job["status"], "in-progress");
     let conn = connection_id(&job);
+
+    // Same login while it runs: a new job on the same connection, paused for 6 minutes.
+    let dup = sb.connect(&user, &token, "dinesh", "gilfoyle", "AU00000");
+    assert_eq!(dup.status, 202, "{}", dup.text());
+    let id = str_of(&dup.json()["id"]);
+    assert_ne!(id, first);
+    let paused = sb.get(&format!("/jobs/{id}"), &token).json();
+    assert_eq!(paused["status"], "pending");
+    assert_eq!(statuses(&paused), ["pending"; 3]);
+    sb.advance(6 * 60_000 - 5_000);
+    let paused = sb.get(&format!("/jobs/{id}"), &token).json();
+    assert_eq!(
+        statuses(&paused),
+        ["pending"; 3],
+        "still paused: {paused:#}"
+    );
+    assert_eq!(
+        sb.get(&format!("/jobs/{first}"), &token).json()["status"],
+        "success",
+        "the first job ran on meanwhile"
+    );
+    sb.advance(5_000);
+    let started = sb.poll_until(&id, &token, |j| j["links"]["source"].is_string());
+    assert_eq!(connection_id(&started), conn);
+    assert_eq!(started["status"], "in-progress");
+
+    // A refresh while it runs: 200 with that job.
     let refresh = sb.post(
         &format!("/users/{user}/connections/{conn}/refresh"),
         &token,
         &json!(null),
     );
     assert_eq!(refresh.status, 200);
-    assert_eq!(str_of(&refresh.json()["id"]), id);
+    assert_eq!(
+        refresh.json(),
+        json!({"type": "job", "id": id, "links": {"self": format!("{}/jobs/{id}", sb.origin())}})
+    );
     let all = sb.post(
         &format!("/users/{user}/connections/refresh"),
         &token,
@@ -410,9 +434,10 @@ fn duplicate_create_and_refresh_answer_200_with_the_running_job() {
     assert_eq!(list.status, 200);
     let list = list.json();
     assert_eq!(list["type"], "list");
-    assert_eq!(list["size"], 2);
+    assert_eq!(list["size"], 3);
     assert_eq!(list["data"][0]["id"], update_id.as_str());
     assert_eq!(list["data"][1]["id"], id.as_str());
+    assert_eq!(list["data"][2]["id"], first.as_str());
     assert_eq!(list["data"][1]["steps"].as_array().map(Vec::len), Some(3));
     assert!(
         str_of(&list["links"]["self"]).starts_with(&format!("{}/users/{user}/jobs", sb.origin()))
@@ -432,7 +457,7 @@ fn duplicate_create_and_refresh_answer_200_with_the_running_job() {
 fn a_finished_job_lets_a_refresh_start_a_new_one() {
     let sb = Sandbox::start(&[]);
     let (user, token) = sb.client();
-    let id = sb.start_job(&user, &token, "monica", "hall", "AU00002");
+    let id = sb.start_job(&user, &token, "monica", "hall", "ZZ00002");
     let job = sb.poll_finished(&id, &token);
     let conn = connection_id(&job);
     let refresh = sb.post(
@@ -451,7 +476,7 @@ fn a_finished_job_lets_a_refresh_start_a_new_one() {
 fn major_outage_fails_verify_credentials_until_the_status_changes() {
     let sb = Sandbox::start(&[]);
     let (user, token) = sb.client();
-    let id = sb.start_job(&user, &token, "laurie", "bream", "AU00001");
+    let id = sb.start_job(&user, &token, "laurie", "bream", "ZZ00001");
     let job = sb.poll_finished(&id, &token);
     assert_failed_on(
         &job,
@@ -461,23 +486,23 @@ fn major_outage_fails_verify_credentials_until_the_status_changes() {
         "Service is currently unavailable, try again later.",
     );
     let changed = sb.control(
-        "/sandbox/connectors/AU00001",
+        "/sandbox/connectors/ZZ00001",
         &json!({"status": "operational"}),
     );
     assert_eq!(changed.status, 200);
-    assert_eq!(changed.json()["status"], "operational");
+    assert_eq!(changed.json()["data"][0]["status"], "operational");
     let listed = sb
-        .get("/connectors?filter=connector.id.eq('AU00001')", &token)
+        .get("/connectors?filter=connector.id.eq('ZZ00001')", &token)
         .json();
     assert_eq!(listed["data"][0]["status"], "operational");
 
-    let id = sb.start_job(&user, &token, "laurie", "bream", "AU00001");
+    let id = sb.start_job(&user, &token, "laurie", "bream", "ZZ00001");
     assert!(finished(&sb.poll_finished(&id, &token)));
     let job = sb.get(&format!("/jobs/{id}"), &token).json();
     assert!(statuses(&job).iter().all(|s| s == "success"), "{job:#}");
 
     sb.control(
-        "/sandbox/connectors/AU00001",
+        "/sandbox/connectors/ZZ00001",
         &json!({"status": "sideways"}),
     )
     .assert_error(400, "parameter-not-valid");
@@ -505,4 +530,101 @@ fn jobs_are_gone_after_7_days() {
         sb.get(&format!("/users/{user}/jobs"), &token).json()["size"],
         0
     );
+}
+
+#[test]
+fn any_institution_set_to_major_outage_fails_new_jobs_and_queues_updates() {
+    let sb = Sandbox::start(&[]);
+    let (user, token) = sb.client();
+    let ok = sb.start_job(&user, &token, "monica", "hall", "AU00000");
+    let conn = connection_id(&sb.poll_finished(&ok, &token));
+    sb.control(
+        "/sandbox/connectors/AU00000",
+        &json!({"status": "major-outage"}),
+    );
+    let id = sb.start_job(&user, &token, "someone", "else", "AU00000");
+    let job = sb.poll_finished(&id, &token);
+    assert_failed_on(
+        &job,
+        "verify-credentials",
+        "service-unavailable",
+        "Service unavailable.",
+        "Service is currently unavailable, try again later.",
+    );
+    assert_eq!(job["status"], "failed");
+    // An update waits in the retry queue, and succeeds on the retry after the outage lifts.
+    let update = sb.post(
+        &format!("/users/{user}/connections/{conn}"),
+        &token,
+        &json!({"password": "hall"}),
+    );
+    assert_eq!(update.status, 202);
+    let up = str_of(&update.json()["id"]);
+    let job = sb.poll_until(&up, &token, |j| step_is(j, "verify-credentials", "failed"));
+    assert_eq!(job["status"], "in-progress", "queued for a retry: {job:#}");
+    sb.control(
+        "/sandbox/connectors/AU00000",
+        &json!({"status": "operational"}),
+    );
+    sb.advance(2 * 3_600_000);
+    let token = sb.client_token_for(&user);
+    let job = sb.poll_until(&up, &token, |j| j["status"] == "success");
+    assert!(statuses(&job).iter().all(|s| s == "success"), "{job:#}");
+}
+
+#[test]
+fn mfa_users_and_personas_connect_at_hooli_without_mfa() {
+    let sb = Sandbox::start(&[]);
+    let (user, token) = sb.client();
+    for (login, password) in [
+        ("jared", "django"),
+        ("Gilfoyle", "PiedPiper"),
+        ("Whistler", "ShowBox"),
+        ("laurieBream", "business2024"),
+        ("ashMann", "hooli2024"),
+    ] {
+        let id = sb.start_job(&user, &token, login, password, "AU00000");
+        let job = sb.poll_finished(&id, &token);
+        assert_eq!(titles(&job).len(), 3, "{login}: {job:#}");
+        assert_eq!(job["status"], "success", "{login}: {job:#}");
+    }
+}
+
+#[test]
+fn pied_piper_bank_asks_everyone_else_to_approve_in_the_app() {
+    let sb = Sandbox::start(&[]);
+    let (id, token, job) = challenged(&sb, "dinesh", "gilfoyle");
+    assert_eq!(job["status"], "in-progress");
+    let result = &step(&job, "mfa-challenge")["result"];
+    assert_eq!(result["type"], "mfa");
+    assert_eq!(result["input"].as_array().map(Vec::len), Some(1));
+    let reply = sb.post(
+        &format!("/jobs/{id}/mfa"),
+        &token,
+        &json!({"mfa-response": ["confirmed"]}),
+    );
+    assert_eq!(reply.status, 202);
+    let job = sb.poll_finished(&id, &token);
+    assert_eq!(job["status"], "success", "{job:#}");
+}
+
+#[test]
+fn nucleus_bank_challenges_some_jobs_and_not_others() {
+    let sb = Sandbox::start(&[]);
+    let (user, token) = sb.client();
+    let mut with = 0;
+    let mut without = 0;
+    for n in 0..16 {
+        let id = sb.start_job(&user, &token, &format!("user{n}"), "pw", "AU00003");
+        let job = sb.poll_until(&id, &token, |j| {
+            step_is(j, "mfa-challenge", "in-progress") || finished(j)
+        });
+        if titles(&job).iter().any(|t| t == "mfa-challenge") {
+            with += 1;
+        } else {
+            assert_eq!(job["status"], "success", "{job:#}");
+            without += 1;
+        }
+    }
+    assert!(with > 0 && without > 0, "{with} challenged, {without} not");
 }

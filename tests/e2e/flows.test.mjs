@@ -119,14 +119,14 @@ describe("next actions", { concurrency: 3 }, () => {
     await done(page);
   });
 
-  test("Pied Piper Bank's outage lifts: check again, then try again connects", async () => {
-    const { page, end } = await start("monica", "hall", { bank: "Pied Piper Bank" });
+  test("Aviato Bank's outage lifts: check again, then try again connects", async () => {
+    const { page, end } = await start("monica", "hall", { bank: "Aviato Bank" });
     assert.equal(await end.getAttribute("data-action"), "wait-for-outage");
     await end.getByRole("button", { name: "Check again" }).click();
     await until(async () => (await end.locator("dd.checked").count()) === 1, "the check");
     assert.equal(await end.locator(".badge").textContent(), "Major outage", "still down");
     assert.equal(await end.getByRole("button", { name: "Try again" }).isVisible(), false);
-    await sandbox.setConnector("AU00001", "operational");
+    await sandbox.setConnector("ZZ00001", "operational");
     try {
       await end.getByRole("button", { name: "Check again" }).click();
       await end.getByRole("button", { name: "Try again" }).waitFor({ state: "visible" });
@@ -134,9 +134,9 @@ describe("next actions", { concurrency: 3 }, () => {
       await end.getByRole("button", { name: "Try again" }).click();
       const again = await result(page);
       assert.equal(await again.getAttribute("data-outcome"), "success");
-      assert.equal(await again.locator("h1").textContent(), "Pied Piper is connected");
+      assert.equal(await again.locator("h1").textContent(), "Aviato is connected");
     } finally {
-      await sandbox.setConnector("AU00001", "major-outage");
+      await sandbox.setConnector("ZZ00001", "major-outage");
     }
     await done(page);
   });

@@ -155,7 +155,7 @@ describe("recovery flows through the library", { concurrency: 4 }, () => {
     const answer = (code) =>
       page.evaluate(async (code) => {
         const userId = await newUser();
-        const credentials = { loginId: "jared", password: "django", institution: { id: "AU00000" } };
+        const credentials = { loginId: "jared", password: "django", institution: { id: "AU00002" } };
         const watch = lib.createConnection(userId, credentials, opts(userId, { onMfa: (c) => watch.answerMfa([code]).catch(() => {}) }));
         const o = await watch.done;
         return { status: o.status, step: o.step, action: o.advice?.action };
@@ -229,7 +229,7 @@ describe("recovery flows that move the sandbox's clock or its outages", { concur
     const page = await libraryPage();
     await page.evaluate(async () => {
       const userId = await newUser();
-      const credentials = { loginId: "richard", password: "tabsnotspaces", institution: { id: "AU00000" } };
+      const credentials = { loginId: "richard", password: "tabsnotspaces", institution: { id: "AU00002" } };
       window.log = [];
       window.mfaWatch = lib.createConnection(userId, credentials, opts(userId));
     });
@@ -245,7 +245,7 @@ describe("recovery flows that move the sandbox's clock or its outages", { concur
     await close(page);
   });
 
-  const PIED_PIPER = "AU00001";
+  const AVIATO = "ZZ00001";
 
   async function waitForOutage(page, extra) {
     await page.evaluate(async ({ institution, extra }) => {
@@ -259,7 +259,7 @@ describe("recovery flows that move the sandbox's clock or its outages", { concur
         opts(userId, { outageIntervalMs: 100, signal: window.controller.signal, ...extra }),
       );
       window.outageWatch.done.then((o) => (window.settled = o));
-    }, { institution: PIED_PIPER, extra });
+    }, { institution: AVIATO, extra });
     await until(async () => (await logged(page, "step")).some((e) => e.action === "wait-for-outage"), "the outage advice");
   }
 
@@ -273,14 +273,14 @@ describe("recovery flows that move the sandbox's clock or its outages", { concur
       await page.waitForTimeout(600);
       assert.ok((await connectorChecks()) > checks, "the institution is checked again during the outage");
       assert.equal(await page.evaluate(() => window.settled), null, "done waits for the lift");
-      await sandbox.setConnector(PIED_PIPER, "operational");
+      await sandbox.setConnector(AVIATO, "operational");
       const [lifted] = await until(async () => { const l = await logged(page, "lifted"); return l.length && l; }, "the lift");
-      assert.deepEqual(lifted, { on: "lifted", institutionId: PIED_PIPER, status: "operational" });
+      assert.deepEqual(lifted, { on: "lifted", institutionId: AVIATO, status: "operational" });
       const outcome = await until(() => page.evaluate(() => window.settled), "the outcome");
       assert.equal(outcome.status, "failed");
       assert.equal(outcome.advice.action, "wait-for-outage", "the failed job's own advice");
     } finally {
-      await sandbox.setConnector(PIED_PIPER, "major-outage");
+      await sandbox.setConnector(AVIATO, "major-outage");
     }
     await close(page);
   });
@@ -289,7 +289,7 @@ describe("recovery flows that move the sandbox's clock or its outages", { concur
     const page = await libraryPage();
     try {
       await waitForOutage(page, { autoRetry: true });
-      await sandbox.setConnector(PIED_PIPER, "operational");
+      await sandbox.setConnector(AVIATO, "operational");
       const outcome = await until(() => page.evaluate(() => window.settled), "the outcome");
       assert.equal(outcome.status, "success");
       const retries = await logged(page, "retry");
@@ -299,7 +299,7 @@ describe("recovery flows that move the sandbox's clock or its outages", { concur
       );
       assert.equal((await logged(page, "lifted")).length, 1);
     } finally {
-      await sandbox.setConnector(PIED_PIPER, "major-outage");
+      await sandbox.setConnector(AVIATO, "major-outage");
     }
     await close(page);
   });

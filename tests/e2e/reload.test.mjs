@@ -75,7 +75,7 @@ describe("reload", { concurrency: 3 }, () => {
 
   test("reload while the bank's code is awaited: the prompt comes back and the answer connects", async () => {
     const page = await openPage(browser, sandbox.url);
-    await chooseBank(page);
+    await chooseBank(page, "Pied Piper Bank");
     await signIn(page, "richard", "tabsnotspaces");
     const form = page.getByRole("form", { name: "Confirm it's you" });
     await form.waitFor({ state: "visible", timeout: 20_000 });

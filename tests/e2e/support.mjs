@@ -17,10 +17,10 @@ export const SCREENSHOTS = join(ROOT, "tests", "e2e", "screenshots");
 
 /**
  * Starts the sandbox on a free port; resolves once it prints its address.
- * `speed` scales its clock; `chaos`/`seed` inject faults.
+ * `speed` scales its clock; `chaos`/`seed` inject faults; `args` are further flags.
  */
-export async function startSandbox({ speed = 20, chaos, seed } = {}) {
-  const args = ["--port", "0", "--speed", String(speed), "--www", WWW_DIR, "--pkg", PKG_DIR];
+export async function startSandbox({ speed = 20, chaos, seed, args: extra = [] } = {}) {
+  const args = ["--port", "0", "--speed", String(speed), "--www", WWW_DIR, "--pkg", PKG_DIR, ...extra];
   if (chaos !== undefined) args.push("--chaos", String(chaos));
   if (seed !== undefined) args.push("--seed", String(seed));
   const child = spawn(SANDBOX_BIN, args, { stdio: ["ignore", "pipe", "pipe"] });

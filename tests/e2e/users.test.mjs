@@ -51,7 +51,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
     assert.equal(await end.getAttribute("data-action"), null);
     assert.equal(await end.locator("h1").textContent(), "Hooli is connected");
     const accounts = end.getByRole("link", { name: /Accounts/ });
-    assert.match(await accounts.getAttribute("href"), /^http:\/\/127\.0\.0\.1:\d+\/users\/[^/]+\/accounts\?filter=connection\.id\.eq/);
+    assert.match(await accounts.getAttribute("href"), /^http:\/\/127\.0\.0\.1:\d+\/users\/[^/]+\/accounts\?filter=institution\.id\.eq/);
     assert.ok(await end.getByRole("button", { name: "Connect another bank" }).isVisible());
     const rows = await page.locator("#step-list .step").evaluateAll((els) => els.map((el) => el.dataset.status));
     assert.deepEqual(rows, ["success", "success", "success"], "every step done");
@@ -99,8 +99,8 @@ describe("sandbox users", { concurrency: 3 }, () => {
     await done(page);
   });
 
-  test("Pied Piper Bank: the outage is explained with the bank's status", async () => {
-    const { page, end } = await run("monica", "hall", "Pied Piper Bank");
+  test("Aviato Bank: the outage is explained with the bank's status", async () => {
+    const { page, end } = await run("monica", "hall", "Aviato Bank");
     assert.equal(await end.getAttribute("data-action"), "wait-for-outage");
     assert.match(await end.locator("h1").textContent(), /outage/);
     assert.equal(await end.locator(".badge").getAttribute("data-status"), "major-outage");
@@ -113,7 +113,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
 
   test("jared: the right one-time code connects", async () => {
     const page = await openPage(browser, sandbox.url);
-    await chooseBank(page);
+    await chooseBank(page, "Pied Piper Bank");
     await signIn(page, "jared", "django");
     await answerMfa(page, ["1234"]);
     const end = await result(page);
@@ -126,7 +126,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
 
   test("gavinBelson: a wrong security answer is refused", async () => {
     const page = await openPage(browser, sandbox.url);
-    await chooseBank(page);
+    await chooseBank(page, "Pied Piper Bank");
     await signIn(page, "gavinBelson", "hooli2016");
     await answerMfa(page, ["Raviga"]);
     const end = await result(page);
@@ -148,7 +148,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
     await page.route(/\/connectors(\?|$)/, async (route) => {
       const response = await route.fetch();
       const list = await response.json();
-      for (const c of list.data) if (c.id === "AU00000") c.institution.name = `Hooli ${markup}`;
+      for (const c of list.data) if (c.id === "AU00002") c.institution.name = `Pied Piper Bank ${markup}`;
       await route.fulfill({ response, json: list });
     });
     await page.route(/\/jobs\/[^/]+$/, async (route) => {
@@ -169,7 +169,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
       await route.fulfill({ response, json: job });
     });
     await page.goto(sandbox.url);
-    const bank = page.locator('[data-institution="AU00000"]');
+    const bank = page.locator('[data-institution="AU00002"]');
     await bank.waitFor();
     assert.ok((await bank.textContent()).includes(markup), "the name is shown literally");
     await bank.click();
@@ -190,7 +190,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
 
   test("Whistler: two security questions answered right connect", async () => {
     const page = await openPage(browser, sandbox.url);
-    await chooseBank(page);
+    await chooseBank(page, "Pied Piper Bank");
     await signIn(page, "Whistler", "ShowBox");
     await answerMfa(page, ["Basiq", "AU00000"]);
     const end = await result(page);
