@@ -5,6 +5,8 @@
 
 use super::url::{check_secure, Urls};
 
+pub use super::url::{is_job_id, job_url};
+
 /// Where Basiq hosts the Consent UI.
 pub const CONSENT_BASE: &str = "https://consent.basiq.io/home";
 
@@ -62,14 +64,6 @@ pub fn consent_target(req: &ConsentRequest, urls: &Urls) -> Result<ConsentTarget
     })
 }
 
-/// True for an id that can only ever be one path segment: letters, digits, `-` and `_`.
-pub fn is_job_id(id: &str) -> bool {
-    !id.is_empty()
-        && id
-            .bytes()
-            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
-}
-
 /// The job ids in the values of `jobIds` (comma-separated) and then `jobId`: safe ids only, in
 /// order, without repeats.
 pub fn job_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
@@ -80,14 +74,4 @@ pub fn job_ids<'a>(values: impl IntoIterator<Item = &'a str>) -> Vec<String> {
         }
     }
     ids
-}
-
-/// `{apiBase}/jobs/{id}`, for an id [`is_job_id`] accepts.
-pub fn job_url(api_base: &str, id: &str) -> Result<String, ConsentError> {
-    if !is_job_id(id) {
-        return Err(ConsentError(format!(
-            "job ids are letters, digits, - and _ only, not \"{id}\""
-        )));
-    }
-    Ok(format!("{}/jobs/{id}", api_base.trim_end_matches('/')))
 }

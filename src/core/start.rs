@@ -5,7 +5,9 @@ use serde::{Deserialize, Serialize, Serializer};
 use super::body::{decode, Body};
 use super::job::{Job, WireJob};
 use super::tolerant::{Items, Maybe, Object, Present, Text};
-use super::url::Origin;
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use super::url::{job_url, Origin};
 use super::watcher::RequestBody;
 
 /// Basiq's production API.
@@ -141,14 +143,7 @@ pub fn read_started(body: &impl Body, origin: &Origin) -> Option<Started> {
         return job.into_job().ok().map(Started::Job);
     }
     let self_link = entry.links.0.and_then(|l| l.self_url.0);
-    let url = self_link.or_else(|| {
-        entry
-            .id
-            .0
-            .filter(|id| !id.is_empty())
-            .and_then(|id| segment(&id).ok())
-            .map(|id| format!("{}/jobs/{id}", origin.as_str()))
-    })?;
+    let url = self_link.or_else(|| entry.id.0.and_then(|id| job_url(origin.as_str(), &id).ok()))?;
     Some(Started::Reference { url })
 }
 
@@ -220,14 +215,14 @@ fn connections_url(
     Ok(url)
 }
 
-/// A path segment, percent-encoded so an id can never change the path.
-fn segment(s: &str) -> Result<String, StartError> {
-    let mut out = String::with_capacity(s.len());
-    push_segment(&mut out, s)?;
-    Ok(out)
-}
+/// What a path segment keeps as it is: RFC 3986's unreserved characters; all else is encoded.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
-/// Appends `s` as a path segment (see [`segment`]).
+/// Appends `s` as one path segment, percent-encoded so an id can never change the path.
 fn push_segment(out: &mut String, s: &str) -> Result<(), StartError> {
     // `.` is left as it is by the encoding, so these are the ids that would encode to them.
     let why = match s {
@@ -238,13 +233,7 @@ fn push_segment(out: &mut String, s: &str) -> Result<(), StartError> {
     if !why.is_empty() {
         return Err(StartError(why.into()));
     }
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
+    out.extend(utf8_percent_encode(s, SEGMENT));
     Ok(())
 }
 

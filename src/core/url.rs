@@ -126,6 +126,24 @@ pub fn connection_id(url: &str, urls: &Urls) -> Option<String> {
     (!id.is_empty()).then(|| id.to_owned())
 }
 
+/// True for an id that can only ever be one path segment: letters, digits, `-` and `_`.
+pub fn is_job_id(id: &str) -> bool {
+    !id.is_empty()
+        && id
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_')
+}
+
+/// `{apiBase}/jobs/{id}`, for an id [`is_job_id`] accepts.
+pub fn job_url(api_base: &str, id: &str) -> Result<String, String> {
+    if !is_job_id(id) {
+        return Err(format!(
+            "job ids are letters, digits, - and _ only, not \"{id}\""
+        ));
+    }
+    Ok(format!("{}/jobs/{id}", api_base.trim_end_matches('/')))
+}
+
 /// True for a host name the parser gave that always means this machine.
 fn is_loopback(hostname: &str) -> bool {
     // The parser has already normalised IPv4 (`0x7f.1` is `127.0.0.1`) and lowercased names.

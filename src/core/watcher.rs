@@ -24,10 +24,13 @@ use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
 use super::recovery::{self, Next, Recovery};
 use super::saved::Saved;
-use super::start::{read_started, Credentials, StartJob, Started};
+use super::start::{read_started, Credentials, StartJob, Started, DEFAULT_API_BASE};
 use super::tolerant::Object;
 use super::tracker::{Pace, Tracker, Transition};
-use super::url::{check_secure, connection_id, Origin, UrlError, Urls};
+use super::url::{check_secure, connection_id, job_url, Origin, UrlError, Urls};
+
+/// The longest an MFA challenge is taken to wait for the user, whatever the bank says.
+const MFA_EXPIRY_CAP_MS: u64 = 24 * 60 * 60 * 1000;
 
 /// Everything a watch needs to know up front.
 #[derive(Clone, Debug, Default)]
@@ -499,7 +502,7 @@ impl Watcher {
         });
         let url = mfa.response_url.clone();
         let id = self.next_id;
-        self.next_id += 1;
+        self.next_id = self.next_id.wrapping_add(1);
         Ok(Request {
             id,
             purpose: Purpose::Mfa,
@@ -556,6 +559,10 @@ impl Watcher {
     }
 
     /// Resumes a saved watch; `cfg` supplies what is not saved (timing, messages, tokens).
+    ///
+    /// Where the token may go is the caller's to say (`cfg.api_origin`, else Basiq's API), never
+    /// the saved text's: a saved watch whose job is elsewhere ends as `untrusted-url` at once,
+    /// without a request.
     pub fn restore(
         saved: &impl Body,
         mut cfg: WatchConfig,
@@ -563,8 +570,20 @@ impl Watcher {
         seed: u64,
     ) -> Result<Self, ConfigError> {
         let s = super::saved::load(saved).map_err(ConfigError::Saved)?;
-        cfg.job_url = s.job_url.into_owned();
-        cfg.api_origin = Some(s.api_origin.into_owned());
+        let trusted = cfg
+            .api_origin
+            .take()
+            .unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
+        let origin = check_secure(&trusted, &cfg.urls).map_err(ConfigError::ApiOrigin)?;
+        let saved_url = s.job_url.into_owned();
+        let on_origin = origin.owns(&saved_url, &cfg.urls);
+        cfg.job_url = if on_origin {
+            saved_url.clone()
+        } else {
+            // A stand-in on the trusted origin, never requested: the watch ends below.
+            format!("{}/jobs/", origin.as_str())
+        };
+        cfg.api_origin = Some(trusted);
         cfg.operation = Operation::from_str_opt(&s.operation).unwrap_or_default();
         cfg.connection_id = cfg.connection_id.or(s.connection_id.map(Cow::into_owned));
         cfg.institution_id = cfg.institution_id.or(s.institution_id.map(Cow::into_owned));
@@ -575,6 +594,10 @@ impl Watcher {
         w.tracker = Tracker::with_seen(s.steps.into_owned());
         w.mfa_reported = s.mfa_reported.map(Cow::into_owned);
         w.polled_once = false;
+        if !on_origin {
+            let message = format!("the saved job {saved_url} is outside the API origin");
+            w.finish_error(ErrorKind::UntrustedUrl, None, message);
+        }
         Ok(w)
     }
 
@@ -601,7 +624,7 @@ impl Watcher {
 
     fn request(&mut self, purpose: Purpose, url: String, body: Option<RequestBody>) -> Action {
         let id = self.next_id;
-        self.next_id += 1;
+        self.next_id = self.next_id.wrapping_add(1);
         self.in_flight = Some((id, purpose));
         Action::Fetch(Request {
             id,
@@ -657,8 +680,15 @@ impl Watcher {
                 }
             },
             Some(Started::Job(job)) => {
+                // Its `links.self`, once checked, replaces this; an id that is not a plain id
+                // never goes into a URL.
+                let Ok(url) = job_url(self.origin.as_str(), &job.id) else {
+                    let message = "the new job's id is not a plain id".to_owned();
+                    self.finish_error(ErrorKind::InvalidResponse, None, message);
+                    return;
+                };
                 self.starting = None;
-                self.poll_url = format!("{}/jobs/{}", self.origin.as_str(), job.id);
+                self.poll_url = url;
                 self.on_job(now_ms, job);
             }
             None => {
@@ -737,7 +767,7 @@ impl Watcher {
             429 => {
                 let wait = retry_after_ms(r.retry_after, now_ms, &self.cfg.timing)
                     .unwrap_or_else(|| self.backoff.next_wait(&self.cfg.timing));
-                self.next_poll_ms = now_ms + wait;
+                self.next_poll_ms = now_ms.saturating_add(wait);
             }
             500..=599 => {
                 let message = format!("the server answered HTTP {}", r.status);
@@ -785,14 +815,14 @@ impl Watcher {
         message: String,
         after: Option<u64>,
     ) {
-        self.errors_in_row += 1;
+        self.errors_in_row = self.errors_in_row.saturating_add(1);
         if self.errors_in_row >= self.cfg.timing.max_consecutive_errors {
             let message = format!("{message} ({} times in a row)", self.errors_in_row);
             self.finish_error(kind, status, message);
             return;
         }
         let wait = after.unwrap_or_else(|| self.backoff.next_wait(&self.cfg.timing));
-        self.next_poll_ms = now_ms + wait;
+        self.next_poll_ms = now_ms.saturating_add(wait);
     }
 
     /// For an answer identical to the job held: when that job is simply running (no failure,
@@ -814,7 +844,8 @@ impl Watcher {
             self.mfa = None;
             self.pace.observe(now_ms, &job);
             let due = self.pace.due(&job, self.connector.as_ref());
-            self.next_poll_ms = now_ms + self.backoff.wait_for(&self.cfg.timing, now_ms, due);
+            self.next_poll_ms =
+                now_ms.saturating_add(self.backoff.wait_for(&self.cfg.timing, now_ms, due));
         }
         self.job = Some(job);
         running
@@ -917,20 +948,24 @@ impl Watcher {
             self.mfa = None;
             return;
         };
-        let mut key = format!("{}|{}|", step.title, mfa.method.as_str());
-        // Not `join`: its length checks link the number formatter.
-        for (i, prompt) in mfa.prompts.iter().enumerate() {
-            if i > 0 {
-                key.push('\u{1f}');
-            }
-            key.push_str(prompt);
-        }
-        key.push('|');
-        key.push_str(mfa.description.as_deref().unwrap_or_default());
-        let response_url = mfa
-            .response_url
-            .clone()
-            .unwrap_or_else(|| format!("{}/jobs/{}/mfa", self.origin.as_str(), job.id));
+        let key = format!(
+            "{}|{}|{}|{}",
+            step.title,
+            mfa.method.as_str(),
+            mfa.prompts.join("\u{1f}"),
+            mfa.description.as_deref().unwrap_or_default()
+        );
+        let response_url = match &mfa.response_url {
+            Some(url) => url.clone(),
+            None => match job_url(self.origin.as_str(), &job.id) {
+                Ok(url) => format!("{url}/mfa"),
+                // No answer link, and an id that may not go into one: nothing can be answered.
+                Err(_) => {
+                    self.mfa = None;
+                    return;
+                }
+            },
+        };
         self.mfa = Some(MfaState {
             key: key.clone(),
             step: step.title.clone(),
@@ -944,7 +979,10 @@ impl Watcher {
                 method: mfa.method,
                 prompts: mfa.prompts.clone(),
                 description: mfa.description.clone(),
-                expires_at: mfa.expiry_ms.map(|ms| now_ms + ms),
+                // A hostile expiry must not wrap to the past: a day is longer than any bank waits.
+                expires_at: mfa
+                    .expiry_ms
+                    .map(|ms| now_ms.saturating_add(ms.min(MFA_EXPIRY_CAP_MS))),
             }));
         }
     }
@@ -960,7 +998,7 @@ impl Watcher {
             if advice.action == AdviceAction::WaitForAutomaticRetry {
                 // Basiq retries the update every 2 hours: keep watching, slowly.
                 self.long_wait = true;
-                self.next_poll_ms = now_ms + self.cfg.timing.long_interval_ms;
+                self.next_poll_ms = now_ms.saturating_add(self.cfg.timing.long_interval_ms);
                 return;
             }
             let next = recovery::after_failure(&self.cfg.recovery, &failure, &advice, &job);
@@ -977,7 +1015,7 @@ impl Watcher {
                 Next::Retry { wait_ms, start } => self.begin_retry(now_ms, wait_ms, start, outcome),
                 Next::WatchOutage { interval_ms } => {
                     self.outage = Some((Box::new(outcome), now_ms));
-                    self.next_poll_ms = now_ms + interval_ms;
+                    self.next_poll_ms = now_ms.saturating_add(interval_ms);
                 }
             }
             return;
@@ -1000,7 +1038,8 @@ impl Watcher {
         }
         self.pace.observe(now_ms, &job);
         let due = self.pace.due(&job, self.connector.as_ref());
-        self.next_poll_ms = now_ms + self.backoff.wait_for(&self.cfg.timing, now_ms, due);
+        self.next_poll_ms =
+            now_ms.saturating_add(self.backoff.wait_for(&self.cfg.timing, now_ms, due));
         self.job = Some(job);
     }
 
@@ -1054,7 +1093,7 @@ impl Watcher {
     fn on_outage_check(&mut self, now_ms: u64, found: Option<Connector>) {
         let status = found.as_ref().map(|c| c.status);
         if !recovery::lifted(status) {
-            self.next_poll_ms = now_ms + self.cfg.recovery.outage_interval_ms;
+            self.next_poll_ms = now_ms.saturating_add(self.cfg.recovery.outage_interval_ms);
             return;
         }
         self.connector = found;
@@ -1091,7 +1130,7 @@ impl Watcher {
             step: Some(step.to_owned()),
             operation: self.cfg.operation,
             connector_status: self.connector.as_ref().map(|c| c.status),
-            attempt: Some(self.cfg.attempt.unwrap_or(0) + 1),
+            attempt: Some(self.cfg.attempt.unwrap_or(0).saturating_add(1)),
             connection_id: self.cfg.connection_id.clone(),
             job_id: Some(job.id.clone()),
         };

@@ -149,7 +149,7 @@ pub fn watch_jobs(
         let Some(id) = id.as_string() else {
             return Err(fail("ids must be strings"));
         };
-        urls.push(consent::job_url(&api_base, &id).map_err(|e| fail(&e.0))?);
+        urls.push(consent::job_url(&api_base, &id).map_err(|e| fail(&e))?);
     }
     let mut watches = Vec::with_capacity(urls.len());
     for url in urls {
