@@ -19,6 +19,12 @@ mod json;
 #[allow(dead_code, unused)]
 #[path = "../src/web/page.rs"]
 mod page;
+#[allow(dead_code, unused)]
+#[path = "../src/web/panic.rs"]
+mod panic;
+#[allow(dead_code, unused)]
+#[path = "../src/web/report.rs"]
+mod report;
 #[path = "../src/web/types.rs"]
 mod types;
 
@@ -227,7 +233,9 @@ const API_ERROR: &str = include_str!("fixtures/api_error.json");
 async fn parse_job_reads_a_successful_connection_job() {
     let api = Api::load().await;
     let job = api.parse_ok(SUCCESS.into());
-    assert_eq!(keys(&job), "created,id,jobType,links,steps,updated");
+    // The job-level status comes through as the API gave it.
+    assert_eq!(keys(&job), "created,id,jobType,links,status,steps,updated");
+    assert_eq!(text(&get(&job, "status")), "success");
     assert_eq!(text(&get(&job, "id")), "j-ok");
     assert_eq!(text(&get(&job, "jobType")), "connection");
     assert_eq!(text(&get(&job, "created")), "2024-09-25T04:22:25Z");

@@ -132,6 +132,8 @@ pub enum ErrorKind {
     InvalidResponse,
     UntrustedUrl,
     Expired,
+    /// A bug in this module: every pending watch ends with it rather than hang.
+    Internal,
 }
 
 impl ErrorKind {
@@ -145,6 +147,7 @@ impl ErrorKind {
             Self::InvalidResponse => "invalid-response",
             Self::UntrustedUrl => "untrusted-url",
             Self::Expired => "expired",
+            Self::Internal => "internal",
         }
     }
 }

@@ -66,6 +66,8 @@ error.invalid-response.message\tWe received an unexpected answer while checking 
 error.untrusted-url.title\tSomething went wrong\n\
 error.untrusted-url.message\tWe stopped checking on your bank connection for your security. Please contact support and quote reference {reference}.\n\
 error.untrusted-url.no-reference.message\tWe stopped checking on your bank connection for your security. Please contact support.\n\
+error.internal.title\tSomething went wrong\n\
+error.internal.message\tSomething went wrong on our side while checking on your bank connection. Please reload the page and try again.\n\
 error.expired.title\tWe couldn't reach your bank in time\n\
 error.expired.message\tWe tried for 7 days but couldn't get your data from your bank. Please connect your bank again.\n\
 error.mfa.title\tYour answer couldn't be sent\n\

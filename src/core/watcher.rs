@@ -1214,36 +1214,12 @@ impl Watcher {
     }
 
     fn error_advice(&self, kind: ErrorKind) -> FailureAdvice {
-        let action = match kind {
-            ErrorKind::Network | ErrorKind::Http | ErrorKind::InvalidResponse => {
-                AdviceAction::TryLater
-            }
-            ErrorKind::Unauthorized | ErrorKind::NotFound | ErrorKind::Expired => {
-                AdviceAction::StartAgain
-            }
-            ErrorKind::UntrustedUrl => AdviceAction::ContactSupport,
-        };
         let reference = self
             .cfg
             .connection_id
             .clone()
             .or_else(|| self.job.as_ref().map(|j| j.id.clone()));
-        let vars = [("reference", reference.as_deref().unwrap_or(""))];
-        let key = format!("error.{}", kind.as_str());
-        let cat = &self.cfg.catalogue;
-        FailureAdvice {
-            code: kind.as_str().to_owned(),
-            step: None,
-            action,
-            title: cat.text(&format!("{key}.title"), &vars),
-            message: cat.message(&key, &vars),
-            retry_after_ms: (action == AdviceAction::TryLater)
-                .then_some(super::advice::TRY_LATER_MS),
-            automatic_retry: false,
-            support_reference: (action == AdviceAction::ContactSupport)
-                .then_some(reference)
-                .flatten(),
-        }
+        error_advice(kind, reference, &self.cfg.catalogue)
     }
 
     fn finish(&mut self, outcome: Outcome) -> Action {
@@ -1268,6 +1244,45 @@ fn failure_of(step: &super::job::Step) -> Failure {
         title: None,
         detail: None,
     })
+}
+
+/// The advice for a watch that ended in error: what happened, and what the user can do.
+fn error_advice(kind: ErrorKind, reference: Option<String>, cat: &Catalogue) -> FailureAdvice {
+    let action = match kind {
+        ErrorKind::Network | ErrorKind::Http | ErrorKind::InvalidResponse => AdviceAction::TryLater,
+        ErrorKind::Unauthorized
+        | ErrorKind::NotFound
+        | ErrorKind::Expired
+        | ErrorKind::Internal => AdviceAction::StartAgain,
+        ErrorKind::UntrustedUrl => AdviceAction::ContactSupport,
+    };
+    let vars = [("reference", reference.as_deref().unwrap_or(""))];
+    let key = format!("error.{}", kind.as_str());
+    FailureAdvice {
+        code: kind.as_str().to_owned(),
+        step: None,
+        action,
+        title: cat.text(&format!("{key}.title"), &vars),
+        message: cat.message(&key, &vars),
+        retry_after_ms: (action == AdviceAction::TryLater).then_some(super::advice::TRY_LATER_MS),
+        automatic_retry: false,
+        support_reference: (action == AdviceAction::ContactSupport)
+            .then_some(reference)
+            .flatten(),
+    }
+}
+
+/// How every pending watch ends after a bug in this module: an `internal` error, in plain words.
+pub fn internal_error(message: &str, cat: &Catalogue) -> Outcome {
+    Outcome::Error {
+        job: None,
+        error: WatchError {
+            kind: ErrorKind::Internal,
+            http_status: None,
+            message: message.to_owned(),
+        },
+        advice: error_advice(ErrorKind::Internal, None, cat),
+    }
 }
 
 /// True when the API refused the token itself: 401, or 403 with Basiq's `access-denied`, which is

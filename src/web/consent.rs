@@ -38,6 +38,7 @@ export interface WatchJobsOptions extends WatchOptions {
 pub fn consent_url(
     #[wasm_bindgen(unchecked_param_type = "ConsentOptions")] options: JsValue,
 ) -> Result<String, JsValue> {
+    super::panic::check("consentUrl")?;
     let fail = |m: &str| type_error(&format!("consentUrl: {m}"), None);
     if !is_plain_object(&options) {
         return Err(fail("options must be an object"));
@@ -67,6 +68,7 @@ pub fn consent_url(
 pub fn job_ids_from_redirect(
     #[wasm_bindgen(unchecked_param_type = "string")] url: JsValue,
 ) -> Result<Array, JsValue> {
+    super::panic::check("jobIdsFromRedirect")?;
     let Some(text) = url.as_string() else {
         return Err(type_error(
             "jobIdsFromRedirect: url must be a string (such as location.href)",
@@ -120,10 +122,11 @@ impl JobGroup {
     }
 
     /// Cancels every watch of the group.
-    pub fn cancel(&self) {
+    pub fn cancel(&self) -> Result<(), JsValue> {
         for w in &self.watches {
-            w.cancel();
+            w.cancel()?;
         }
+        Ok(())
     }
 }
 
@@ -133,6 +136,7 @@ pub fn watch_jobs(
     #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WatchJobsOptions")] options: JsValue,
 ) -> Result<JobGroup, JsValue> {
+    super::panic::check("watchJobs")?;
     let fail = |m: &str| type_error(&format!("watchJobs: {m}"), None);
     if !Array::is_array(&ids) {
         return Err(fail("ids must be an array of job ids"));
@@ -158,7 +162,7 @@ pub fn watch_jobs(
             Err(e) => {
                 // Options are shared, so the first refusal is everyone's: stop what started.
                 for w in &watches {
-                    w.cancel();
+                    let _ = w.cancel();
                 }
                 return Err(e);
             }

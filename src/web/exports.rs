@@ -19,6 +19,7 @@ use crate::core::messages::Catalogue;
 pub fn parse_job(
     #[wasm_bindgen(unchecked_param_type = "string | object")] input: JsValue,
 ) -> Result<JsValue, JsValue> {
+    super::panic::check("parseJob")?;
     let refused = |e: ParseError| type_error(&format!("parseJob: {}", e.reason()), Some(e.kind()));
     let text = match input.as_string() {
         Some(text) => text,
@@ -57,6 +58,7 @@ pub fn describe_failure(
     #[wasm_bindgen(unchecked_param_type = "Failure")] failure: JsValue,
     #[wasm_bindgen(unchecked_optional_param_type = "FailureContext")] context: JsValue,
 ) -> Result<JsValue, JsValue> {
+    super::panic::check("describeFailure")?;
     let fail = |msg: String| type_error(&format!("describeFailure: {msg}"), None);
     let failure = failure_from_js(&failure).map_err(fail)?;
     let (ctx, catalogue) = if context.is_undefined() || context.is_null() {
@@ -83,6 +85,7 @@ pub fn step_label(
     )]
     options: JsValue,
 ) -> Result<String, JsValue> {
+    super::panic::check("stepLabel")?;
     let fail = |msg: &str| type_error(&format!("stepLabel: {msg}"), None);
     let Some(title) = title.as_string() else {
         return Err(fail("title must be a string"));

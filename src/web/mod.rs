@@ -6,6 +6,7 @@ mod http;
 mod json;
 mod options;
 mod page;
+mod panic;
 mod report;
 mod start;
 mod stop;
@@ -17,6 +18,8 @@ mod watch;
 
 #[cfg(test)]
 mod consent_tests;
+#[cfg(test)]
+mod panic_tests;
 #[cfg(test)]
 mod watch_tests;
 

@@ -245,7 +245,9 @@ export type ErrorKind =
   | "not-found"
   | "invalid-response"
   | "untrusted-url"
-  | "expired";
+  | "expired"
+  /** A bug in basiq-jobs: every pending watch ends with it rather than hang. */
+  | "internal";
 
 /** A watch error. */
 export interface WatchError {

@@ -18,6 +18,7 @@ use super::http::{self, describe, Sent};
 use super::json::JsonText;
 use super::options::{self, Hooks};
 use super::page::PageLocal;
+use super::panic;
 use super::report::{event_to_js, outcome_to_js};
 use super::stop::Stop;
 use super::storage;
@@ -58,6 +59,8 @@ struct Sub {
     on_retry: Option<Function>,
     on_outage_lifted: Option<Function>,
     resolve: RefCell<Option<Function>>,
+    /// Its place among the watches a panic settles.
+    pending: u64,
     signal: Option<web_sys::AbortSignal>,
     abort_listener: RefCell<Option<Closure<dyn FnMut()>>>,
     stream: RefCell<Rc<Stream>>,
@@ -80,26 +83,31 @@ impl JobWatch {
     }
 
     /// Stops this watch: `done` resolves as `cancelled`; the last watch of a job stops its polling.
-    pub fn cancel(&self) {
+    pub fn cancel(&self) -> Result<(), JsValue> {
+        panic::check("cancel")?;
         self.sub.cancel();
+        Ok(())
     }
 
     /// The latest job snapshot, or `null` before the first answer.
     #[wasm_bindgen(unchecked_return_type = "JobSnapshot | null")]
-    pub fn snapshot(&self) -> JsValue {
+    pub fn snapshot(&self) -> Result<JsValue, JsValue> {
+        panic::check("snapshot")?;
         let stream = self.sub.stream();
-        stream
+        Ok(stream
             .with(|w| w.snapshot().map(|j| job_to_js(j)))
             .flatten()
-            .unwrap_or(JsValue::NULL)
+            .unwrap_or(JsValue::NULL))
     }
 
     /// A string that `restoreWatch` resumes from after a reload (empty until the job is known).
-    pub fn save(&self) -> String {
-        self.sub
+    pub fn save(&self) -> Result<String, JsValue> {
+        panic::check("save")?;
+        Ok(self
+            .sub
             .stream()
             .with(|w| saved_text(w))
-            .unwrap_or_default()
+            .unwrap_or_default())
     }
 
     /// Sends the user's answers to the waiting MFA challenge; polling then resumes at once.
@@ -107,9 +115,12 @@ impl JobWatch {
     pub fn answer_mfa(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string[]")] answers: JsValue,
-    ) -> Promise {
+    ) -> Result<Promise, JsValue> {
+        panic::check("answerMfa")?;
         let stream = self.sub.stream();
-        future_to_promise(async move { stream.answer_mfa(answers).await })
+        Ok(future_to_promise(async move {
+            stream.answer_mfa(answers).await
+        }))
     }
 }
 
@@ -119,6 +130,7 @@ pub fn watch_job(
     #[wasm_bindgen(js_name = jobUrl, unchecked_param_type = "string")] job_url: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WatchOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
+    panic::check("watchJob")?;
     let Some(url) = job_url.as_string() else {
         return Err(type_error("watchJob: jobUrl must be a string", None));
     };
@@ -134,6 +146,7 @@ pub fn restore_watch(
     #[wasm_bindgen(unchecked_param_type = "string")] saved: JsValue,
     #[wasm_bindgen(unchecked_param_type = "WatchOptions")] options: JsValue,
 ) -> Result<JobWatch, JsValue> {
+    panic::check("restoreWatch")?;
     let Some(text) = saved.as_string() else {
         return Err(type_error(
             "restoreWatch: saved must be the string from save()",
@@ -158,6 +171,7 @@ pub(crate) fn start_with(
     mut cfg: WatchConfig,
     hooks: Hooks,
 ) -> Result<JobWatch, JsValue> {
+    panic::check(what)?;
     recall_failures(&mut cfg, &hooks);
     let watcher = Watcher::new(cfg, now(), seed()).map_err(|e| fail(what, &e.reason()))?;
     Ok(start(watcher, hooks))
@@ -201,7 +215,10 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
     };
     let mut resolve = None;
     let done = Promise::new(&mut |r, _reject| resolve = Some(r));
+    panic::install();
+    let pending = resolve.as_ref().map_or(0, panic::pending);
     let sub = Rc::new(Sub {
+        pending,
         on_step: hooks.on_step,
         on_progress: hooks.on_progress,
         on_mfa: hooks.on_mfa,
@@ -232,6 +249,9 @@ impl Stream {
     /// Polls to the end, then resolves every subscriber with the outcome.
     async fn run(self: Rc<Self>, mut wakes: mpsc::UnboundedReceiver<()>) {
         let outcome = loop {
+            if panic::broken() {
+                return;
+            }
             if self.stop.is_stopped() {
                 self.with(|w| w.cancel());
             }
@@ -442,6 +462,9 @@ impl Sub {
 
     /// Calls this watch's callback for `event`; a callback that throws is reported, not fatal.
     fn deliver(&self, event: &Event) {
+        if panic::broken() {
+            return;
+        }
         let (callback, name) = match event {
             Event::Step(_) => (&self.on_step, "onStep"),
             Event::Progress(_) => (&self.on_progress, "onProgress"),
@@ -462,7 +485,11 @@ impl Sub {
     /// Resolves `done` (only the first call counts) and lets go of the signal.
     fn settle(&self, outcome: &JsValue) {
         if let Some(resolve) = self.resolve.borrow_mut().take() {
-            let _ = resolve.call1(&JsValue::UNDEFINED, outcome);
+            panic::settled(self.pending);
+            // After a panic, `done` has settled already (as `internal`).
+            if !panic::broken() {
+                let _ = resolve.call1(&JsValue::UNDEFINED, outcome);
+            }
         }
         if let (Some(signal), Some(listener)) =
             (&self.signal, self.abort_listener.borrow_mut().take())
