@@ -218,7 +218,7 @@ mod tests {
 
     #[test]
     fn every_text_is_plain_and_nonempty() {
-        assert_eq!(entries().count(), 70);
+        assert_eq!(entries().count(), 72);
         for (k, v) in entries() {
             assert!(!v.trim().is_empty(), "{k}");
             assert!(!v.contains('<') && !v.contains('`'), "{k}");
