@@ -34,14 +34,27 @@ pub fn connectors_path(institution_id: &str) -> String {
     format!("/connectors?filter=connector.id.eq('{safe}')")
 }
 
+/// The method of the connections this module starts and watches.
+const WEB: &str = "web";
+
 /// Finds `institution_id` in a connectors list body (or a body that is one connector).
 pub fn parse_connector(body: &impl Body, institution_id: &str) -> Option<Connector> {
     let Object(list) = decode::<Object<ConnectorList>>(body).ok()?;
     let entry = match list.data.0 {
-        Some(entries) => entries
-            .into_iter()
-            .flatten()
-            .find(|c| c.id.0.as_deref() == Some(institution_id))?,
+        // One institution has a connector per method (web, open-banking, …): a web connection's
+        // is the `web` one; another method's only when the institution has no web connector.
+        Some(entries) => {
+            let mut theirs: Vec<WireConnector> = entries
+                .into_iter()
+                .flatten()
+                .filter(|c| c.id.0.as_deref() == Some(institution_id))
+                .collect();
+            let web = theirs
+                .iter()
+                .position(|c| c.method.0.as_deref() == Some(WEB))
+                .unwrap_or(0);
+            (web < theirs.len()).then(|| theirs.swap_remove(web))?
+        }
         // A single connector object is accepted too.
         None => Some(decode::<Object<WireConnector>>(body).ok()?.0)
             .filter(|c| c.id.0.as_deref() == Some(institution_id))?,
@@ -80,6 +93,8 @@ struct ConnectorList {
 struct WireConnector {
     #[serde(default)]
     id: Text,
+    #[serde(default)]
+    method: Text,
     #[serde(default)]
     status: Text,
     #[serde(default)]
@@ -125,6 +140,34 @@ mod tests {
       {"type":"connector","id":"AU00000","method":"web","status":"operational",
        "institution":{"name":"Hooli"},
        "stats":{"averageDurationMs":{"verifyCredentials":2400,"retrieveAccounts":1600.5,"retrieveTransactions":4000,"total":8000}}}]}"#;
+
+    #[test]
+    fn the_web_connector_of_an_institution_is_the_one_read() {
+        let body = r#"{"type":"list","totalCount":3,"data":[
+          {"type":"connector","id":"AU00003","method":"open-banking","status":"major-outage",
+           "authorization":{"type":"other","meta":{}},"institution":{"logo":{"type":"image","links":{"square":"s","full":"f"}}},
+           "stats":{"averageDurationMs":null}},
+          {"type":"connector","id":"AU00003","method":"web","status":"operational",
+           "stats":{"averageDurationMs":{"retrieveMeta":100,"verifyCredentials":3000,"total":9000}}},
+          {"type":"connector","id":"AU00004","method":"open-banking","status":"degraded-performance"}]}"#;
+        let c = parse_connector(body, "AU00003").unwrap();
+        assert_eq!(
+            c.status,
+            ConnectorStatus::Operational,
+            "not the open-banking one"
+        );
+        assert_eq!(
+            (c.average_ms("verify-credentials"), c.total_ms),
+            (Some(3000), Some(9000))
+        );
+        // An institution without a web connector: its only one.
+        let other = parse_connector(body, "AU00004").unwrap();
+        assert_eq!(other.status, ConnectorStatus::DegradedPerformance);
+        assert_eq!(
+            other.total_ms, None,
+            "averageDurationMs may be null or absent"
+        );
+    }
 
     #[test]
     fn reads_status_and_stats() {
