@@ -18,17 +18,28 @@ fuzz_target!(|input: (&str, &str)| {
     };
     let parsed = url::Url::parse(api).expect("check_secure accepted a URL the parser refuses");
     assert!(matches!(parsed.scheme(), "https" | "http"), "{api:?}");
-    assert!(parsed.username().is_empty() && parsed.password().is_none(), "{api:?}");
+    assert!(
+        parsed.username().is_empty() && parsed.password().is_none(),
+        "{api:?}"
+    );
     assert_eq!(origin.as_str(), parsed.origin().ascii_serialization());
     let base = url::Url::parse(origin.as_str()).expect("an origin parses");
     if let Some(abs) = origin.own(link, &u) {
         let resolved = base.join(link).expect("an owned link resolves");
         assert_eq!(resolved.as_str(), abs, "{link:?}");
-        assert_eq!(resolved.origin(), base.origin(), "{link:?} owned off the origin");
+        assert_eq!(
+            resolved.origin(),
+            base.origin(),
+            "{link:?} owned off the origin"
+        );
         assert!(resolved.username().is_empty() && resolved.password().is_none());
     }
     if origin.owns(link, &u) {
         let direct = url::Url::parse(link).expect("an owned URL parses");
-        assert_eq!(direct.origin(), base.origin(), "{link:?} owned off the origin");
+        assert_eq!(
+            direct.origin(),
+            base.origin(),
+            "{link:?} owned off the origin"
+        );
     }
 });
