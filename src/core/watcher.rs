@@ -209,6 +209,8 @@ pub struct Watcher {
     next_id: u64,
     errors_in_row: u32,
     unauthorized_in_row: u32,
+    /// The browser says it is offline.
+    offline: bool,
     token_needed: bool,
     tracker: Tracker,
     job: Option<SharedJob>,
@@ -268,6 +270,7 @@ impl Watcher {
             next_id: 1,
             errors_in_row: 0,
             unauthorized_in_row: 0,
+            offline: false,
             tracker: Tracker::default(),
             job: None,
             job_body: String::new(),
@@ -398,6 +401,26 @@ impl Watcher {
             wait = wait.min(self.cfg.timing.timeout_ms.saturating_sub(elapsed));
         }
         Action::Wait(wait.max(1))
+    }
+
+    /// The browser went offline (`false`) or online again (`true`); back online, the next poll
+    /// is at once.
+    pub fn handle_online(&mut self, now_ms: u64, online: bool) {
+        let back = self.offline && online;
+        self.offline = !online;
+        if back {
+            self.poll_now(now_ms);
+        }
+    }
+
+    /// Polls at once and from the fast interval again: the page is looked at again (browsers
+    /// throttle hidden tabs' timers), or the network is back.
+    pub fn poll_now(&mut self, now_ms: u64) {
+        if self.outcome.is_some() || self.retry_at.is_some() {
+            return;
+        }
+        self.backoff.reset(&self.cfg.timing);
+        self.next_poll_ms = self.next_poll_ms.min(now_ms);
     }
 
     /// Hands over the HTTP answer to request `id`.
@@ -815,6 +838,13 @@ impl Watcher {
         message: String,
         after: Option<u64>,
     ) {
+        if self.offline && kind == ErrorKind::Network {
+            // A request that failed while the browser is offline says nothing about the API:
+            // it does not count, and the next try waits for the network to come back (or the
+            // longest interval, should the browser never say so).
+            self.next_poll_ms = now_ms.saturating_add(self.cfg.timing.max_interval_ms);
+            return;
+        }
         self.errors_in_row = self.errors_in_row.saturating_add(1);
         if self.errors_in_row >= self.cfg.timing.max_consecutive_errors {
             let message = format!("{message} ({} times in a row)", self.errors_in_row);

@@ -6,6 +6,7 @@ mod http;
 mod json;
 mod options;
 mod page;
+mod page_events;
 mod panic;
 mod report;
 mod start;
@@ -18,6 +19,8 @@ mod watch;
 
 #[cfg(test)]
 mod consent_tests;
+#[cfg(test)]
+mod page_tests;
 #[cfg(test)]
 mod panic_tests;
 #[cfg(test)]

@@ -18,6 +18,7 @@ use super::http::{self, describe, Sent};
 use super::json::JsonText;
 use super::options::{self, Hooks};
 use super::page::PageLocal;
+use super::page_events::{self, PageChange, PageEvents};
 use super::panic;
 use super::report::{event_to_js, outcome_to_js};
 use super::stop::Stop;
@@ -46,6 +47,8 @@ struct Stream {
     stop: Stop,
     /// Ends the current wait early ("poll now"); one sent while no wait runs ends the next one.
     wake: mpsc::UnboundedSender<()>,
+    /// Online, offline and visibility changes, heard while the loop runs.
+    page: RefCell<Option<PageEvents>>,
     subs: RefCell<Vec<Rc<Sub>>>,
     key: RefCell<Option<String>>,
     remember_failures: bool,
@@ -202,11 +205,13 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
                 fetch: hooks.fetch.clone(),
                 stop: Stop::new(),
                 wake,
+                page: RefCell::new(None),
                 subs: RefCell::new(Vec::new()),
                 key: RefCell::new(None),
                 remember_failures: hooks.remember_failures,
             });
             s.claim();
+            s.follow_the_page();
             // The first poll runs on a later microtask: after this caller has subscribed its
             // watch and returned, so a `cancel()` made straight away sends nothing.
             spawn_local(s.clone().run(wakes));
@@ -349,7 +354,27 @@ impl Stream {
         }
     }
 
+    /// Tells the watcher what the page says about itself, now and as it changes.
+    fn follow_the_page(self: &Rc<Self>) {
+        let online = page_events::online();
+        self.with(|w| w.handle_online(now(), online));
+        let weak = Rc::downgrade(self);
+        let events = PageEvents::listen(move |change| {
+            let Some(stream) = weak.upgrade() else {
+                return;
+            };
+            stream.with(|w| match change {
+                PageChange::Online(online) => w.handle_online(now(), online),
+                PageChange::Visible => w.poll_now(now()),
+            });
+            // End the current wait, so what the watcher now wants happens at once.
+            let _ = stream.wake.unbounded_send(());
+        });
+        *self.page.borrow_mut() = Some(events);
+    }
+
     fn release(&self) {
+        self.page.borrow_mut().take();
         if let Some(url) = self.key.borrow_mut().take() {
             let mut m = STREAMS.0.borrow_mut();
             if let Ok(i) = position(&m, &url) {
