@@ -218,7 +218,7 @@ export function writeReport(path, r) {
     "",
     "## Requests to notice the end",
     "",
-    `Real connection jobs on the sandbox (\`--release\`, \`--speed ${q.speed}\`; jobs of ${num(q.jobMs.min / 1000, 1)}–${num(q.jobMs.max / 1000, 1)} sandbox seconds: \`bighead\` failing at sign-in, \`erlich\` failing at accounts, and one job at each of AU00000, AU00001 (set to operational) and AU00002). ` +
+    `Real connection jobs on the sandbox (\`--release\`, \`--speed ${q.speed}\`; jobs of ${num(q.jobMs.min / 1000, 1)}–${num(q.jobMs.max / 1000, 1)} sandbox seconds: \`bighead\` failing at sign-in, \`erlich\` failing at accounts, and one job at each of AU00000, ZZ00001 (set to operational) and ZZ00002, sandbox-only banks without MFA). ` +
       `Each wave starts one job of each kind per strategy, all at once, in one Chromium page served by the sandbox; ${q.strategies[0].count} jobs per strategy. Requests are the sandbox's own \`GET /jobs/{id}\` count per job (\`/sandbox/stats\` \`byJob\`). ` +
       `The end of each job is bracketed by an observer reading the users' job listings every few milliseconds (not counted per job): ±${num(q.uncertaintyMs, 0)} sandbox ms on average. ` +
       `All times are sandbox time: real time × ${q.speed}. **The watcher's timing options are real milliseconds, so basiq-jobs runs with its defaults divided by ${q.speed}** (\`intervalMs\` ${1000 / q.speed}, \`maxIntervalMs\` ${5000 / q.speed}, \`timeoutMs\` ${600000 / q.speed}, \`requestTimeoutMs\` ${30000 / q.speed}; back-off ×1.5 and ±20% jitter unchanged; with \`institutionId\`, the connector's average step durations are divided by ${q.speed} too), and the fixed pollers wait ${1000 / q.speed} and ${2000 / q.speed} ms.`,
