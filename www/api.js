@@ -155,6 +155,14 @@ export function adoptApiOrigin(selfLink) {
   }
 }
 
+/** The institution id of one of the user's connections (`GET /users/{u}/connections/{c}`), or null. */
+export async function connectionInstitution(tokens, userId, connectionId) {
+  const url = `${config.api}/users/${encodeURIComponent(userId)}/connections/${encodeURIComponent(connectionId)}`;
+  const connection = await request(url, { headers: { "basiq-version": "3.0" } }, { tokens });
+  const id = connection?.institution?.id;
+  return typeof id === "string" && id ? id : null;
+}
+
 /** The institution's current status, or null when it cannot be read. */
 export async function institutionStatus(tokens, id) {
   const filter = encodeURIComponent(`connector.id.eq('${id}')`);
