@@ -189,6 +189,78 @@ describe("Connect with Basiq", { concurrency: 4 }, () => {
     await done(page);
   });
 
+  test("through the library: consentUrl, the consent page, jobIdsFromRedirect and watchJobs with two ids", async () => {
+    const page = await openPage(browser, `${multi.url}/sandbox/clock`);
+    const { url, state } = await page.evaluate(async () => {
+      const lib = await import("/pkg/basiq_jobs.js");
+      await lib.default();
+      const minted = await (await fetch("/sandbox/client-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: "{}" })).json();
+      sessionStorage.setItem("lib-user", minted.userId);
+      const state = crypto.randomUUID();
+      return { url: lib.consentUrl({ token: minted.access_token, state, consentBase: `${location.origin}/consent/home` }), state };
+    });
+    assert.equal(new URL(url).pathname, "/consent/home");
+    // The redirect lands on the demo page, which follows nothing it did not start: block it, keep the address.
+    await page.route(`${multi.url}/?jobIds=*`, (route) => route.fulfill({ contentType: "text/html", body: "<!doctype html><title>back</title>" }));
+    await page.goto(url);
+    await page.getByRole("button", { name: /Pied Piper Bank/ }).click();
+    await signInThere(page, "gavinBelson", "hooli2016");
+    await page.getByLabel("What's your first company?").fill("Hooli");
+    await page.getByRole("button", { name: "Confirm" }).click();
+    await page.getByRole("heading", { level: 1, name: "Bank connected" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Connect another bank" }).click();
+    await page.getByRole("button", { name: /Hooli/ }).click();
+    await signInThere(page, "erlich", "aviato");
+    await page.getByRole("heading", { level: 1, name: "Bank connected" }).waitFor({ timeout: 15_000 });
+    await page.getByRole("button", { name: "Finish" }).click();
+    await page.waitForURL((u) => u.searchParams.has("jobIds"), { timeout: 15_000 });
+    const redirect = page.url();
+    assert.equal(new URL(redirect).searchParams.get("state"), state);
+    await page.goto(`${multi.url}/sandbox/clock`);
+    const r = await page.evaluate(async (redirect) => {
+      const lib = await import("/pkg/basiq_jobs.js");
+      await lib.default();
+      const userId = sessionStorage.getItem("lib-user");
+      const getToken = async () =>
+        (await (await fetch("/sandbox/client-token", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ userId }) })).json()).access_token;
+      const ids = lib.jobIdsFromRedirect(redirect);
+      const group = lib.watchJobs(ids, { apiBase: location.origin, getToken, intervalMs: 100, maxIntervalMs: 300 });
+      const outcomes = await group.done;
+      return { ids, outcomes: outcomes.map((o) => ({ job: o.job?.id, status: o.status, action: o.advice?.action ?? null, accounts: Boolean(o.accountsUrl) })) };
+    }, redirect);
+    assert.equal(r.ids.length, 2);
+    assert.deepEqual(r.outcomes, [
+      { job: r.ids[0], status: "success", action: null, accounts: true },
+      { job: r.ids[1], status: "failed", action: "clear-bank-popup", accounts: false },
+    ]);
+    await done(page);
+  });
+
+  test("an expired token (403 access-denied) is renewed by the page's own calls", async () => {
+    const own = await startSandbox({ speed: 20 });
+    try {
+      const page = await openPage(browser, own.url);
+      await page.getByRole("button", { name: "Choose your bank here instead" }).click();
+      await page.getByRole("button", { name: /Aviato Bank/ }).click();
+      await page.getByLabel("Login ID").fill("monica");
+      await page.getByLabel("Password", { exact: true }).fill("hall");
+      await page.getByRole("button", { name: "Connect", exact: true }).click();
+      const end = await result(page);
+      assert.equal(await end.getAttribute("data-action"), "wait-for-outage");
+      await own.advanceClock(2 * 3_600_000); // every token minted so far has expired
+      const refusals = () => own.log.filter((l) => /^GET \/connectors\S* 403 /.test(l)).length;
+      assert.equal(refusals(), 0);
+      await own.setConnector("ZZ00001", "operational");
+      await end.getByRole("button", { name: "Check again" }).click();
+      await end.getByRole("button", { name: "Try again" }).waitFor({ state: "visible" });
+      assert.equal(await end.locator(".badge").textContent(), "Operational", "the status was read with a new token");
+      assert.equal(refusals(), 1, "the expired token was refused once, then renewed");
+      await done(page);
+    } finally {
+      own.stop();
+    }
+  });
+
   test("the API flow is one click away, and back", async () => {
     const page = await openPage(browser, sandbox.url);
     await page.getByRole("button", { name: "Choose your bank here instead" }).click();
