@@ -1078,6 +1078,8 @@ function wire() {
   });
   for (const id of ["login-id", "password"]) $(id).addEventListener("input", clearFieldErrors);
   window.addEventListener("pagehide", persist);
+  // Back from the consent page without finishing (the browser's Back button): the button works again.
+  window.addEventListener("pageshow", () => ($("connect-basiq").disabled = false));
   renderTestUsers();
 }
 
