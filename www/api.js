@@ -41,8 +41,8 @@ export class Tokens {
   }
 
   /**
-   * For `getToken`: basiq-jobs calls it first and again after a 401, so every call mints a fresh
-   * token (the one it had was refused).
+   * For `getToken`: basiq-jobs calls it first and again when the token is refused (401, or 403
+   * "Token has expired"), so every call mints a fresh token (the one it had was refused).
    */
   provider() {
     return () => this.mint();
@@ -51,7 +51,8 @@ export class Tokens {
 
 /**
  * fetch + JSON, asking again (with back-off) after network errors, bad bodies and 429/5xx, and
- * with a fresh token after one 401. Throws an Error with `status` for other answers.
+ * with a fresh token after one refusal of the token: 401, or 403 `access-denied` (how Basiq
+ * answers an expired token). Throws an Error with `status` for other answers.
  */
 export async function request(url, init = {}, { tokens = null, attempts = 4 } = {}) {
   let refreshed = false;
@@ -64,7 +65,7 @@ export async function request(url, init = {}, { tokens = null, attempts = 4 } = 
       const response = await fetch(url, { ...init, headers, cache: "no-store" });
       status = response.status;
       retryAfterMs = Math.min(10_000, 1000 * (Number(response.headers.get("Retry-After")) || 0));
-      if (status === 401 && tokens && !refreshed) {
+      if (tokens && !refreshed && (status === 401 || (status === 403 && (await errorCode(response)) === "access-denied"))) {
         refreshed = true;
         await tokens.mint();
         attempt--;
@@ -89,23 +90,46 @@ export async function request(url, init = {}, { tokens = null, attempts = 4 } = 
   }
 }
 
+/** The first error code of Basiq's error document (`{"type":"list","data":[{"code"…}]}`), if any. */
+async function errorCode(response) {
+  try {
+    const body = await response.clone().json();
+    const code = Array.isArray(body?.data) ? body.data[0]?.code : undefined;
+    return typeof code === "string" ? code : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Which connector to show when an institution has several: the sign-in (`web`) one first. */
+const METHOD_ORDER = ["web", "open-banking"];
+const methodRank = (c) => {
+  const at = METHOD_ORDER.indexOf(c?.method);
+  return at === -1 ? METHOD_ORDER.length : at;
+};
+
 /**
- * The institutions to offer: `{id, name, shortName, logo, status, averageMs}` from `/connectors`.
+ * The institutions to offer, one per institution: `{id, name, shortName, logo, status, averageMs}`
+ * from `/connectors`, which lists one connector per institution and method.
  */
 export async function loadInstitutions(tokens) {
   const list = await request(`${config.api}/connectors`, { headers: { "basiq-version": "3.0" } }, { tokens, attempts: 6 });
   adoptApiOrigin(list?.links?.self);
   const data = Array.isArray(list?.data) ? list.data : [];
-  const all = data
-    .filter((c) => c && typeof c.id === "string")
-    .map((c) => ({
-      id: c.id,
-      name: String(c.institution?.name ?? c.id),
-      shortName: String(c.institution?.shortName ?? c.institution?.name ?? c.id),
-      logo: safeImage(c.institution?.logo),
-      status: typeof c.status === "string" ? c.status : "operational",
-      averageMs: Number(c.stats?.averageDurationMs?.total) || undefined,
-    }));
+  const chosen = new Map();
+  for (const c of data) {
+    if (!c || typeof c.id !== "string") continue;
+    const seen = chosen.get(c.id);
+    if (!seen || methodRank(c) < methodRank(seen)) chosen.set(c.id, c);
+  }
+  const all = [...chosen.values()].map((c) => ({
+    id: c.id,
+    name: String(c.institution?.name ?? c.id),
+    shortName: String(c.institution?.shortName ?? c.institution?.name ?? c.id),
+    logo: safeImage(logoUrl(c.institution?.logo)),
+    status: typeof c.status === "string" ? c.status : "operational",
+    averageMs: Number(c.stats?.averageDurationMs?.total) || undefined,
+  }));
   if (!config.institutions.length) return all;
   return config.institutions.map((id) => all.find((c) => c.id === id)).filter(Boolean);
 }
@@ -131,16 +155,30 @@ export function adoptApiOrigin(selfLink) {
   }
 }
 
+/** The institution id of one of the user's connections (`GET /users/{u}/connections/{c}`), or null. */
+export async function connectionInstitution(tokens, userId, connectionId) {
+  const url = `${config.api}/users/${encodeURIComponent(userId)}/connections/${encodeURIComponent(connectionId)}`;
+  const connection = await request(url, { headers: { "basiq-version": "3.0" } }, { tokens });
+  const id = connection?.institution?.id;
+  return typeof id === "string" && id ? id : null;
+}
+
 /** The institution's current status, or null when it cannot be read. */
 export async function institutionStatus(tokens, id) {
   const filter = encodeURIComponent(`connector.id.eq('${id}')`);
   try {
     const list = await request(`${config.api}/connectors?filter=${filter}`, { headers: { "basiq-version": "3.0" } }, { tokens });
-    const found = (list?.data ?? []).find((c) => c?.id === id);
+    const found = (list?.data ?? []).filter((c) => c?.id === id).sort((a, b) => methodRank(a) - methodRank(b))[0];
     return typeof found?.status === "string" ? found.status : null;
   } catch {
     return null;
   }
+}
+
+/** A connector's logo: `{type: "image", links: {square, full}}` (older answers: a plain URL). */
+function logoUrl(logo) {
+  if (typeof logo === "string") return logo;
+  return logo?.links?.square ?? logo?.links?.full;
 }
 
 /** Only http(s) image URLs are used; anything else (javascript:, data: …) is dropped. */

@@ -3,7 +3,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { chooseBank, launchBrowser, openPage, result, screenshot, signIn, startSandbox } from "./support.mjs";
+import { chooseBank, chooseHere, launchBrowser, openPage, result, screenshot, signIn, startSandbox } from "./support.mjs";
 
 const SEED = Number(process.env.CHAOS_SEED ?? 7);
 
@@ -21,6 +21,7 @@ after(async () => {
 
 async function run(loginId, password) {
   const page = await openPage(browser, sandbox.url);
+  await chooseHere(page);
   await page.locator('[data-institution="AU00000"]').waitFor({ timeout: 30_000 });
   await chooseBank(page);
   await signIn(page, loginId, password);

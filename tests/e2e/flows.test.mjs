@@ -143,9 +143,16 @@ describe("next actions", { concurrency: 3 }, () => {
 
   test("keyboard only on a small phone: choose, sign in, connect; focus and announcements follow", async () => {
     const page = await openPage(browser, sandbox.url, { viewport: { width: 360, height: 740 } });
-    await page.locator('[data-institution="AU00000"]').waitFor();
+    await page.locator("#screen-start").waitFor();
     await page.keyboard.press("Tab"); // the skip link
     assert.equal(await page.evaluate(() => document.activeElement.className), "skip");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "connect-basiq", "Connect with Basiq comes first");
+    await page.keyboard.press("Tab");
+    assert.equal(await page.evaluate(() => document.activeElement.id), "choose-here", "choosing here is one key away");
+    await page.keyboard.press("Enter");
+    await page.locator('[data-institution="AU00000"]').waitFor();
+    assert.equal(await page.evaluate(() => document.activeElement.id), "institutions-title", "focus moves to the list's heading");
     await page.keyboard.press("Tab");
     assert.equal(await page.evaluate(() => document.activeElement.dataset.institution), "AU00000", "the first bank is next");
     await page.keyboard.press("Enter");

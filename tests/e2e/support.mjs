@@ -88,8 +88,20 @@ export async function openPage(browser, url, { viewport = { width: 400, height: 
   return page;
 }
 
-/** Picks the institution by its visible name. */
+/**
+ * From the first screen ("Connect with Basiq"), takes the other path: the bank list on this page.
+ * Does nothing when the page already shows the list (a reload keeps the path).
+ */
+export async function chooseHere(page) {
+  const start = page.locator("#screen-start");
+  await page.locator("#screen-start:not([hidden]), #screen-institutions:not([hidden])").first().waitFor();
+  if (await start.isVisible()) await page.getByRole("button", { name: "Choose your bank here instead" }).click();
+  await page.locator("[data-institution]").first().waitFor({ timeout: 30_000 });
+}
+
+/** Picks the institution by its visible name (on this page: the API flow). */
 export async function chooseBank(page, name = "Hooli") {
+  await chooseHere(page);
   await page.getByRole("button", { name: new RegExp(name) }).click();
   await page.getByRole("heading", { level: 1, name: /Sign in|Re-enter/ }).waitFor();
 }

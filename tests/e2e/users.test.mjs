@@ -2,7 +2,7 @@
 
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { chooseBank, launchBrowser, openPage, result, screenshot, signIn, startSandbox } from "./support.mjs";
+import { chooseBank, chooseHere, launchBrowser, openPage, result, screenshot, signIn, startSandbox } from "./support.mjs";
 
 let sandbox;
 let browser;
@@ -169,6 +169,7 @@ describe("sandbox users", { concurrency: 3 }, () => {
       await route.fulfill({ response, json: job });
     });
     await page.goto(sandbox.url);
+    await chooseHere(page);
     const bank = page.locator('[data-institution="AU00002"]');
     await bank.waitFor();
     assert.ok((await bank.textContent()).includes(markup), "the name is shown literally");
