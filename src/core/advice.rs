@@ -133,6 +133,8 @@ pub struct FailureContext {
     pub attempt: Option<u32>,
     pub connection_id: Option<String>,
     pub job_id: Option<String>,
+    /// The job's `jobType` (`connection`, `report`, `payout`, `payrequest`), when known.
+    pub job_type: Option<String>,
 }
 
 /// Advice for the user about a failure (`FailureAdvice`).

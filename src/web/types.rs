@@ -143,6 +143,8 @@ export interface FailureContext {
   connectionId?: string;
   /** The job id; the support reference when there is no connection id. */
   jobId?: string;
+  /** The job's `jobType` (`"connection"`, `"report"`, `"payout"`, `"payrequest"`), when known. */
+  jobType?: string;
   /** The message catalogue's locale; `"en-AU"` is bundled and the fallback. */
   locale?: string;
   /** Replacements for bundled texts, by key. */
