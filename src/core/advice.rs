@@ -204,31 +204,89 @@ fn support_reference(ctx: &FailureContext) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// What kind of job failed: the same code means different things on each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JobKind {
+    /// A bank connection (create, refresh, update).
+    Connection,
+    /// A statement upload or a report (`jobType: "report"`).
+    Statement,
+    /// Not said, and the step's title does not tell.
+    Unknown,
+}
+
+/// The job's kind from its `jobType`, else from the step's title (statement steps have titles
+/// of their own; connection steps are not inferred, so that a bare code keeps its
+/// everyday meaning).
+fn job_kind(ctx: &FailureContext) -> JobKind {
+    match ctx.job_type.as_deref() {
+        Some("connection") => return JobKind::Connection,
+        Some("report" | "statement") => return JobKind::Statement,
+        _ => {}
+    }
+    match ctx.step.as_deref() {
+        Some("retrieve-statements" | "create-report") => JobKind::Statement,
+        _ => JobKind::Unknown,
+    }
+}
+
+/// A case-insensitive search of the failure's title and detail.
+fn says(failure: &Failure, needles: &[&str]) -> bool {
+    [&failure.title, &failure.detail].into_iter().any(|s| {
+        s.as_deref().is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            needles.iter().any(|n| t.contains(n))
+        })
+    })
+}
+
+/// Codes that only ever mean "the uploaded file is wrong", with the text that says how.
+fn file_problem(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invalid-csv-row" => "statement.fields",
+        "empty-file" => "statement.empty",
+        "row-count-exceeded" => "statement.too-many-rows",
+        "account-data-differs" => "statement.account-differs",
+        "txn-after-last-updated-date" => "statement.dates",
+        c if c.starts_with("bank-statement-") => "statement",
+        _ => return None,
+    })
+}
+
 fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
     let code = failure.code.as_str();
     let on_mfa = ctx.step.as_deref() == Some("mfa-challenge");
     let attempt = ctx.attempt.unwrap_or(1);
-    let said = |needle: &str| {
-        let has = |s: &Option<String>| {
-            s.as_deref()
-                .is_some_and(|t| t.to_ascii_lowercase().contains(needle))
-        };
-        has(&failure.title) || has(&failure.detail)
-    };
+    let kind = job_kind(ctx);
+    if code == "too-many-sandbox-connections" {
+        // Basiq's docs: only Basiq can lift the limit.
+        return rule("too-many-sandbox-connections", Action::ContactSupport, None);
+    }
+    // A file problem, wherever a file can be: not on a job that says it is a connection.
+    if let Some(key) = file_problem(code).filter(|_| kind != JobKind::Connection) {
+        return rule(key, Action::UploadAnotherFile, None);
+    }
     match code {
         "invalid-credentials" => {
-            let key = if said("locked") {
-                "invalid-credentials.locked"
-            } else if said("not supported") {
-                "invalid-credentials.mfa-unsupported"
+            const UNSUPPORTED: &[&str] = &["not supported", "unsupported", "isn't supported"];
+            const MFA: &[&str] = &["authentication", "multi-factor", "two-factor", "mfa", "2fa"];
+            let (key, action) = if says(failure, &["locked"]) {
+                // Once the bank has unlocked it, the sign-in details are what the user gives again.
+                ("invalid-credentials.locked", Action::ResubmitCredentials)
+            } else if says(failure, UNSUPPORTED) && says(failure, MFA) {
+                // No sign-in details will get past a verification Basiq cannot complete.
+                (
+                    "invalid-credentials.mfa-unsupported",
+                    Action::ChooseAnotherInstitution,
+                )
             } else if on_mfa {
-                "invalid-credentials.mfa"
+                ("invalid-credentials.mfa", Action::ResubmitCredentials)
             } else if ctx.operation == Operation::Refresh {
-                "invalid-credentials.refresh"
+                ("invalid-credentials.refresh", Action::ResubmitCredentials)
             } else {
-                "invalid-credentials"
+                ("invalid-credentials", Action::ResubmitCredentials)
             };
-            rule(key, Action::ResubmitCredentials, None)
+            rule(key, action, None)
         }
         "account-not-accessible-requires-user-action" | "user-action-required" => rule(
             "account-not-accessible-requires-user-action",
@@ -262,6 +320,12 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
             rule("institution-gone", Action::ChooseAnotherInstitution, None)
         }
         "authorization-failed" => rule("authorization-failed", Action::StartAgain, None),
+        // Basiq's 2.1 error table: on a statement these are the CSV's fields, not sign-in details.
+        "missing-required-field" | "missing-required-field-value" | "invalid-field-value"
+            if kind == JobKind::Statement =>
+        {
+            rule("statement.fields", Action::UploadAnotherFile, None)
+        }
         "missing-required-field" | "missing-required-field-value" | "invalid-field-value" => {
             rule("invalid-details", Action::ResubmitCredentials, None)
         }
@@ -269,8 +333,6 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
         "job-timed-out" if on_mfa => rule("job-timed-out.mfa", Action::StartAgain, None),
         "job-timed-out" => rule("job-timed-out", Action::StartAgain, None),
         "too-many-requests" => rule("too-many-requests", Action::TryLater, Some(RATE_LIMIT_MS)),
-        "invalid-csv-row" | "empty-file" => rule("statement", Action::UploadAnotherFile, None),
-        c if c.starts_with("bank-statement-") => rule("statement", Action::UploadAnotherFile, None),
         // Transient failures on our or Basiq's side, and every code we have never seen.
         _ if attempt >= SUPPORT_AFTER_ATTEMPTS => {
             rule("unknown.support", Action::ContactSupport, None)
