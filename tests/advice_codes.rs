@@ -1,5 +1,5 @@
-//! Advice for what Basiq's codes mean on each kind of job: statements and reports, the sandbox's
-//! connection limit and the three kinds of `invalid-credentials`.
+//! Advice for what Basiq's codes mean on each kind of job: statements and reports, payments, the
+//! sandbox's connection limit and the three kinds of `invalid-credentials`.
 #![cfg(not(target_arch = "wasm32"))]
 
 use basiq_jobs::core::advice::{
@@ -29,6 +29,24 @@ const FILE_CODES: [&str; 7] = [
     "invalid-csv-row",
     "empty-file",
 ];
+const PAYMENT_STEPS: [&str; 4] = [
+    "validate-payment",
+    "validate-payer-information",
+    "external-processing",
+    "payment-completed",
+];
+/// Words of the bank sign-in flow, which a payment's advice must never use.
+const SIGN_IN_WORDS: [&str; 8] = [
+    "sign in",
+    "sign-in",
+    "signing in",
+    "log in",
+    "login",
+    "password",
+    "enter them again",
+    "connecting to your bank",
+];
+
 fn failure(code: &str) -> Failure {
     Failure {
         code: code.into(),
@@ -161,6 +179,7 @@ fn too_many_sandbox_connections_contacts_support() {
     for ctx in [
         on(Some("connection"), "verify-credentials"),
         on(None, "verify-credentials"),
+        on(Some("payout"), "validate-payment"),
         FailureContext::default(),
     ] {
         let a = advise(&failure("too-many-sandbox-connections"), &ctx);
@@ -173,6 +192,140 @@ fn too_many_sandbox_connections_contacts_support() {
         }
         assert_plain(&a);
     }
+}
+
+fn payment_contexts() -> Vec<FailureContext> {
+    let mut out = Vec::new();
+    for job_type in [Some("payout"), Some("payrequest"), None] {
+        for step in PAYMENT_STEPS {
+            out.push(on(job_type, step));
+        }
+    }
+    out
+}
+
+#[test]
+fn payments_never_get_bank_sign_in_wording() {
+    let codes = [
+        "invalid-credentials",
+        "missing-payee-account-details.",
+        "missing-required-field",
+        "invalid-field-value",
+        "bank-statement-invalid",
+        "account-not-accessible-requires-user-action",
+        "service-unavailable",
+        "maintenance",
+        "too-many-requests",
+        "institution-not-available",
+        "brand-new-payment-code",
+        "",
+    ];
+    for ctx in payment_contexts() {
+        for code in codes {
+            for attempt in [None, Some(3)] {
+                let a = advise(
+                    &failure(code),
+                    &FailureContext {
+                        attempt,
+                        ..ctx.clone()
+                    },
+                );
+                assert_ne!(a.action, Action::ResubmitCredentials, "{code} {ctx:?}");
+                assert_ne!(a.action, Action::UploadAnotherFile, "{code} {ctx:?}");
+                assert_ne!(a.action, Action::WaitForAutomaticRetry, "{code} {ctx:?}");
+                let text = format!("{} {}", a.title, a.message).to_ascii_lowercase();
+                for word in SIGN_IN_WORDS {
+                    assert!(!text.contains(word), "{word:?} in {a:?}");
+                }
+                assert!(text.contains("payment") || text.contains("paying"), "{a:?}");
+                assert_plain(&a);
+            }
+        }
+    }
+}
+
+#[test]
+fn payment_detail_codes_ask_to_check_the_payment() {
+    for job_type in [Some("payout"), Some("payrequest"), None] {
+        for step in ["validate-payment", "validate-payer-information"] {
+            let ctx = on(job_type, step);
+            let payee = advise(&failure("missing-payee-account-details."), &ctx);
+            assert_eq!(payee.action, Action::CheckPaymentDetails, "{ctx:?}");
+            assert!(payee.message.contains("account you're paying"), "{payee:?}");
+            for code in [
+                "invalid-credentials",
+                "invalid-field-value",
+                "brand-new-code",
+            ] {
+                let a = advise(&failure(code), &ctx);
+                assert_eq!(a.action, Action::CheckPaymentDetails, "{code} {ctx:?}");
+                assert_plain(&a);
+            }
+        }
+    }
+    let payer = advise(
+        &failure("invalid-field-value"),
+        &on(Some("payrequest"), "validate-payer-information"),
+    );
+    assert!(payer.message.contains("paying from"), "{payer:?}");
+}
+
+#[test]
+fn a_payment_that_failed_after_it_was_sent_goes_to_support_not_again() {
+    for step in ["external-processing", "payment-completed"] {
+        for code in [
+            "brand-new-code",
+            "service-unavailable",
+            "invalid-credentials",
+        ] {
+            let ctx = FailureContext {
+                connection_id: None,
+                job_id: Some("job-9".into()),
+                ..on(Some("payout"), step)
+            };
+            let a = advise(&failure(code), &ctx);
+            assert_eq!(a.action, Action::ContactSupport, "{code} {step}");
+            assert_eq!(a.support_reference.as_deref(), Some("job-9"));
+            assert!(a.message.contains("job-9"), "{a:?}");
+            assert!(a.message.contains("don't send it again"), "{a:?}");
+        }
+    }
+}
+
+#[test]
+fn transient_payment_failures_try_later_then_support() {
+    let ctx = on(Some("payout"), "validate-payment");
+    for op in [Operation::Create, Operation::Update] {
+        let a = advise(
+            &failure("service-unavailable"),
+            &FailureContext {
+                operation: op,
+                ..ctx.clone()
+            },
+        );
+        assert_eq!(a.action, Action::TryLater, "{op:?}");
+        assert!(!a.automatic_retry);
+        assert_eq!(a.retry_after_ms, Some(600_000));
+        assert!(a.message.contains("payment") && a.message.contains("10 minutes"));
+    }
+    let limited = advise(&failure("too-many-requests"), &ctx);
+    assert_eq!(limited.retry_after_ms, Some(60_000));
+    assert!(limited.message.contains("a minute"), "{limited:?}");
+    let third = advise(
+        &failure("service-unavailable"),
+        &FailureContext {
+            attempt: Some(3),
+            ..ctx.clone()
+        },
+    );
+    assert_eq!(third.action, Action::ContactSupport);
+    assert_eq!(third.support_reference.as_deref(), Some("conn-42"));
+    let popup = advise(
+        &failure("account-not-accessible-requires-user-action"),
+        &ctx,
+    );
+    assert_eq!(popup.action, Action::ClearBankPopup);
+    assert!(popup.message.contains("payment"), "{popup:?}");
 }
 
 /// Basiq's own title for a wrong username or password.
@@ -314,7 +467,8 @@ fn the_contract_rows_hold_on_connection_jobs() {
 
 #[test]
 fn unknown_codes_on_every_kind_of_job_stay_plain() {
-    let mut contexts = statement_contexts();
+    let mut contexts = payment_contexts();
+    contexts.extend(statement_contexts());
     contexts.push(on(Some("connection"), "verify-credentials"));
     contexts.push(on(Some("something-new"), "mystery-step"));
     for ctx in contexts {
@@ -360,6 +514,12 @@ fn watched_advice(body: &str) -> FailureAdvice {
 #[test]
 fn the_watcher_passes_the_job_type_to_the_advice() {
     // The step's title does not tell the kind of job: only `jobType` does.
+    let payout = watched_advice(&failed_job(
+        "payout",
+        "submit-payment",
+        "invalid-credentials",
+    ));
+    assert_eq!(payout.action, Action::CheckPaymentDetails, "{payout:?}");
     let connection = watched_advice(&failed_job(
         "connection",
         "retrieve-transactions",

@@ -104,6 +104,8 @@ pub enum Action {
     StartAgain,
     /// Upload a different statement file.
     UploadAnotherFile,
+    /// Check the payment's details (who is paid, from which account) and send it again.
+    CheckPaymentDetails,
 }
 
 impl Action {
@@ -119,6 +121,7 @@ impl Action {
             Self::ChooseAnotherInstitution => "choose-another-institution",
             Self::StartAgain => "start-again",
             Self::UploadAnotherFile => "upload-another-file",
+            Self::CheckPaymentDetails => "check-payment-details",
         }
     }
 }
@@ -211,21 +214,30 @@ enum JobKind {
     Connection,
     /// A statement upload or a report (`jobType: "report"`).
     Statement,
+    /// A payment (`jobType` `payout` or `payrequest`).
+    Payment,
     /// Not said, and the step's title does not tell.
     Unknown,
 }
 
-/// The job's kind from its `jobType`, else from the step's title (statement steps have titles
-/// of their own; connection steps are not inferred, so that a bare code keeps its
+/// The job's kind from its `jobType`, else from the step's title (statement and payment steps
+/// have titles of their own; connection steps are not inferred, so that a bare code keeps its
 /// everyday meaning).
 fn job_kind(ctx: &FailureContext) -> JobKind {
     match ctx.job_type.as_deref() {
         Some("connection") => return JobKind::Connection,
         Some("report" | "statement") => return JobKind::Statement,
+        Some("payout" | "payrequest") => return JobKind::Payment,
         _ => {}
     }
     match ctx.step.as_deref() {
         Some("retrieve-statements" | "create-report") => JobKind::Statement,
+        Some(
+            "validate-payment"
+            | "validate-payer-information"
+            | "external-processing"
+            | "payment-completed",
+        ) => JobKind::Payment,
         _ => JobKind::Unknown,
     }
 }
@@ -253,6 +265,63 @@ fn file_problem(code: &str) -> Option<&'static str> {
     })
 }
 
+/// Codes that say something on Basiq's or the bank's side went wrong, and may pass.
+fn is_transient(code: &str) -> bool {
+    matches!(
+        code,
+        "service-unavailable"
+            | "system-unavailable"
+            | "connector-error"
+            | "maintenance"
+            | "maintenance-error"
+            | "too-many-requests"
+            | "job-timed-out"
+            | "unknown-error"
+    )
+}
+
+/// Advice on a payment: always about the payment, never about signing in to a bank.
+fn choose_payment(failure: &Failure, ctx: &FailureContext, attempt: u32) -> Rule {
+    let code = failure.code.as_str();
+    let sent = matches!(
+        ctx.step.as_deref(),
+        Some("external-processing" | "payment-completed")
+    );
+    match code {
+        "account-not-accessible-requires-user-action" | "user-action-required" => {
+            rule("payment.bank-action", Action::ClearBankPopup, None)
+        }
+        // Once the payment has gone out, sending it again could pay twice: support checks first.
+        _ if sent => rule("payment.processing", Action::ContactSupport, None),
+        _ if attempt >= SUPPORT_AFTER_ATTEMPTS => {
+            rule("payment.support", Action::ContactSupport, None)
+        }
+        "maintenance" | "maintenance-error" => {
+            rule("payment.try-later", Action::TryLater, Some(MAINTENANCE_MS))
+        }
+        "too-many-requests" => rule(
+            "payment.too-many-requests",
+            Action::TryLater,
+            Some(RATE_LIMIT_MS),
+        ),
+        c if is_transient(c) => rule("payment.try-later", Action::TryLater, Some(TRY_LATER_MS)),
+        "institution-not-found"
+        | "institution-not-available"
+        | "institution-disabled"
+        | "institution-not-supported" => rule(
+            "payment.institution",
+            Action::ChooseAnotherInstitution,
+            None,
+        ),
+        // Everything else a payment step refuses is about the payment's details.
+        c if c.contains("payee") => rule("payment.payee", Action::CheckPaymentDetails, None),
+        c if c.contains("payer") || ctx.step.as_deref() == Some("validate-payer-information") => {
+            rule("payment.payer", Action::CheckPaymentDetails, None)
+        }
+        _ => rule("payment.details", Action::CheckPaymentDetails, None),
+    }
+}
+
 fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
     let code = failure.code.as_str();
     let on_mfa = ctx.step.as_deref() == Some("mfa-challenge");
@@ -261,6 +330,9 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
     if code == "too-many-sandbox-connections" {
         // Basiq's docs: only Basiq can lift the limit.
         return rule("too-many-sandbox-connections", Action::ContactSupport, None);
+    }
+    if kind == JobKind::Payment {
+        return choose_payment(failure, ctx, attempt);
     }
     // A file problem, wherever a file can be: not on a job that says it is a connection.
     if let Some(key) = file_problem(code).filter(|_| kind != JobKind::Connection) {

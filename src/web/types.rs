@@ -118,7 +118,9 @@ export type FailureAction =
   /** Start the connection again now. */
   | "start-again"
   /** Upload a different statement file. */
-  | "upload-another-file";
+  | "upload-another-file"
+  /** Check the payment's details (who is paid, from which account) and send it again. */
+  | "check-payment-details";
 
 /**
  * Per-key replacements for the bundled end-user texts, e.g.
