@@ -711,3 +711,32 @@ async fn step_labels_come_from_the_catalogue() {
     let err = label(&["retrieve-accounts".into(), "en-AU".into()]).unwrap_err();
     assert!(is_type_error(&err));
 }
+
+#[wasm_bindgen_test]
+async fn the_context_job_type_decides_what_a_code_means() {
+    let api = Api::load().await;
+    let action = |failure: &str, context: &str| text(&get(&api.advise(failure, context), "action"));
+    let field = r#"{"code":"invalid-field-value"}"#;
+    assert_eq!(
+        action(field, r#"{"jobType":"report"}"#),
+        "upload-another-file"
+    );
+    assert_eq!(
+        action(field, r#"{"jobType":"connection"}"#),
+        "resubmit-credentials"
+    );
+    let payee = r#"{"code":"missing-payee-account-details."}"#;
+    for job_type in ["payout", "payrequest"] {
+        let context = format!(r#"{{"jobType":"{job_type}","step":"validate-payment"}}"#);
+        assert_eq!(action(payee, &context), "check-payment-details");
+        let a = api.advise(r#"{"code":"invalid-credentials"}"#, &context);
+        assert_eq!(text(&get(&a, "action")), "check-payment-details");
+        assert!(!text(&get(&a, "message")).contains("sign"), "{a:?}");
+    }
+    assert_advice_error(
+        &api,
+        json(r#"{"code":"x"}"#),
+        json(r#"{"jobType":5}"#),
+        "jobType",
+    );
+}

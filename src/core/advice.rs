@@ -104,6 +104,8 @@ pub enum Action {
     StartAgain,
     /// Upload a different statement file.
     UploadAnotherFile,
+    /// Check the payment's details (who is paid, from which account) and send it again.
+    CheckPaymentDetails,
 }
 
 impl Action {
@@ -119,6 +121,7 @@ impl Action {
             Self::ChooseAnotherInstitution => "choose-another-institution",
             Self::StartAgain => "start-again",
             Self::UploadAnotherFile => "upload-another-file",
+            Self::CheckPaymentDetails => "check-payment-details",
         }
     }
 }
@@ -133,6 +136,8 @@ pub struct FailureContext {
     pub attempt: Option<u32>,
     pub connection_id: Option<String>,
     pub job_id: Option<String>,
+    /// The job's `jobType` (`connection`, `report`, `payout`, `payrequest`), when known.
+    pub job_type: Option<String>,
 }
 
 /// Advice for the user about a failure (`FailureAdvice`).
@@ -202,31 +207,158 @@ fn support_reference(ctx: &FailureContext) -> Option<String> {
         .filter(|s| !s.is_empty())
 }
 
+/// What kind of job failed: the same code means different things on each.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum JobKind {
+    /// A bank connection (create, refresh, update).
+    Connection,
+    /// A statement upload or a report (`jobType: "report"`).
+    Statement,
+    /// A payment (`jobType` `payout` or `payrequest`).
+    Payment,
+    /// Not said, and the step's title does not tell.
+    Unknown,
+}
+
+/// The job's kind from its `jobType`, else from the step's title (statement and payment steps
+/// have titles of their own; connection steps are not inferred, so that a bare code keeps its
+/// everyday meaning).
+fn job_kind(ctx: &FailureContext) -> JobKind {
+    match ctx.job_type.as_deref() {
+        Some("connection") => return JobKind::Connection,
+        Some("report" | "statement") => return JobKind::Statement,
+        Some("payout" | "payrequest") => return JobKind::Payment,
+        _ => {}
+    }
+    match ctx.step.as_deref() {
+        Some("retrieve-statements" | "create-report") => JobKind::Statement,
+        Some(
+            "validate-payment"
+            | "validate-payer-information"
+            | "external-processing"
+            | "payment-completed",
+        ) => JobKind::Payment,
+        _ => JobKind::Unknown,
+    }
+}
+
+/// A case-insensitive search of the failure's title and detail.
+fn says(failure: &Failure, needles: &[&str]) -> bool {
+    [&failure.title, &failure.detail].into_iter().any(|s| {
+        s.as_deref().is_some_and(|t| {
+            let t = t.to_ascii_lowercase();
+            needles.iter().any(|n| t.contains(n))
+        })
+    })
+}
+
+/// Codes that only ever mean "the uploaded file is wrong", with the text that says how.
+fn file_problem(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "invalid-csv-row" => "statement.fields",
+        "empty-file" => "statement.empty",
+        "row-count-exceeded" => "statement.too-many-rows",
+        "account-data-differs" => "statement.account-differs",
+        "txn-after-last-updated-date" => "statement.dates",
+        c if c.starts_with("bank-statement-") => "statement",
+        _ => return None,
+    })
+}
+
+/// Codes that say something on Basiq's or the bank's side went wrong, and may pass.
+fn is_transient(code: &str) -> bool {
+    matches!(
+        code,
+        "service-unavailable"
+            | "system-unavailable"
+            | "connector-error"
+            | "maintenance"
+            | "maintenance-error"
+            | "too-many-requests"
+            | "job-timed-out"
+            | "unknown-error"
+    )
+}
+
+/// Advice on a payment: always about the payment, never about signing in to a bank.
+fn choose_payment(failure: &Failure, ctx: &FailureContext, attempt: u32) -> Rule {
+    let code = failure.code.as_str();
+    let sent = matches!(
+        ctx.step.as_deref(),
+        Some("external-processing" | "payment-completed")
+    );
+    match code {
+        "account-not-accessible-requires-user-action" | "user-action-required" => {
+            rule("payment.bank-action", Action::ClearBankPopup, None)
+        }
+        // Once the payment has gone out, sending it again could pay twice: support checks first.
+        _ if sent => rule("payment.processing", Action::ContactSupport, None),
+        _ if attempt >= SUPPORT_AFTER_ATTEMPTS => {
+            rule("payment.support", Action::ContactSupport, None)
+        }
+        "maintenance" | "maintenance-error" => {
+            rule("payment.try-later", Action::TryLater, Some(MAINTENANCE_MS))
+        }
+        "too-many-requests" => rule(
+            "payment.too-many-requests",
+            Action::TryLater,
+            Some(RATE_LIMIT_MS),
+        ),
+        c if is_transient(c) => rule("payment.try-later", Action::TryLater, Some(TRY_LATER_MS)),
+        "institution-not-found"
+        | "institution-not-available"
+        | "institution-disabled"
+        | "institution-not-supported" => rule(
+            "payment.institution",
+            Action::ChooseAnotherInstitution,
+            None,
+        ),
+        // Everything else a payment step refuses is about the payment's details.
+        c if c.contains("payee") => rule("payment.payee", Action::CheckPaymentDetails, None),
+        c if c.contains("payer") || ctx.step.as_deref() == Some("validate-payer-information") => {
+            rule("payment.payer", Action::CheckPaymentDetails, None)
+        }
+        _ => rule("payment.details", Action::CheckPaymentDetails, None),
+    }
+}
+
 fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
     let code = failure.code.as_str();
     let on_mfa = ctx.step.as_deref() == Some("mfa-challenge");
     let attempt = ctx.attempt.unwrap_or(1);
-    let said = |needle: &str| {
-        let has = |s: &Option<String>| {
-            s.as_deref()
-                .is_some_and(|t| t.to_ascii_lowercase().contains(needle))
-        };
-        has(&failure.title) || has(&failure.detail)
-    };
+    let kind = job_kind(ctx);
+    if code == "too-many-sandbox-connections" {
+        // Basiq's docs: only Basiq can lift the limit.
+        return rule("too-many-sandbox-connections", Action::ContactSupport, None);
+    }
+    if kind == JobKind::Payment {
+        return choose_payment(failure, ctx, attempt);
+    }
+    // A file problem, wherever a file can be: not on a job that says it is a connection.
+    if let Some(key) = file_problem(code).filter(|_| kind != JobKind::Connection) {
+        return rule(key, Action::UploadAnotherFile, None);
+    }
     match code {
         "invalid-credentials" => {
-            let key = if said("locked") {
-                "invalid-credentials.locked"
-            } else if said("not supported") {
-                "invalid-credentials.mfa-unsupported"
+            const UNSUPPORTED: &[&str] = &["not supported", "unsupported", "isn't supported"];
+            const MFA: &[&str] = &["authentication", "multi-factor", "two-factor", "mfa", "2fa"];
+            let (key, action) = if says(failure, &["locked"]) {
+                // Once the bank has unlocked it, the sign-in details are what the user gives again.
+                ("invalid-credentials.locked", Action::ResubmitCredentials)
+            } else if says(failure, UNSUPPORTED) && says(failure, MFA) {
+                // No sign-in details will get past a verification Basiq cannot complete.
+                (
+                    "invalid-credentials.mfa-unsupported",
+                    Action::ChooseAnotherInstitution,
+                )
             } else if on_mfa {
-                "invalid-credentials.mfa"
+                ("invalid-credentials.mfa", Action::ResubmitCredentials)
             } else if ctx.operation == Operation::Refresh {
-                "invalid-credentials.refresh"
+                ("invalid-credentials.refresh", Action::ResubmitCredentials)
             } else {
-                "invalid-credentials"
+                ("invalid-credentials", Action::ResubmitCredentials)
             };
-            rule(key, Action::ResubmitCredentials, None)
+            rule(key, action, None)
         }
         "account-not-accessible-requires-user-action" | "user-action-required" => rule(
             "account-not-accessible-requires-user-action",
@@ -260,6 +392,12 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
             rule("institution-gone", Action::ChooseAnotherInstitution, None)
         }
         "authorization-failed" => rule("authorization-failed", Action::StartAgain, None),
+        // Basiq's 2.1 error table: on a statement these are the CSV's fields, not sign-in details.
+        "missing-required-field" | "missing-required-field-value" | "invalid-field-value"
+            if kind == JobKind::Statement =>
+        {
+            rule("statement.fields", Action::UploadAnotherFile, None)
+        }
         "missing-required-field" | "missing-required-field-value" | "invalid-field-value" => {
             rule("invalid-details", Action::ResubmitCredentials, None)
         }
@@ -267,8 +405,6 @@ fn choose(failure: &Failure, ctx: &FailureContext) -> Rule {
         "job-timed-out" if on_mfa => rule("job-timed-out.mfa", Action::StartAgain, None),
         "job-timed-out" => rule("job-timed-out", Action::StartAgain, None),
         "too-many-requests" => rule("too-many-requests", Action::TryLater, Some(RATE_LIMIT_MS)),
-        "invalid-csv-row" | "empty-file" => rule("statement", Action::UploadAnotherFile, None),
-        c if c.starts_with("bank-statement-") => rule("statement", Action::UploadAnotherFile, None),
         // Transient failures on our or Basiq's side, and every code we have never seen.
         _ if attempt >= SUPPORT_AFTER_ATTEMPTS => {
             rule("unknown.support", Action::ContactSupport, None)

@@ -14,7 +14,7 @@ invalid-credentials.refresh.message\tYour bank didn't accept the saved sign-in d
 invalid-credentials.locked.title\tYour bank account is locked\n\
 invalid-credentials.locked.message\tYour bank says this account is locked. Please contact your bank to unlock it, then enter your details again.\n\
 invalid-credentials.mfa-unsupported.title\tThis sign-in method isn't supported\n\
-invalid-credentials.mfa-unsupported.message\tYour bank asked for a kind of extra verification we can't complete. Please check your sign-in details, or use a login without that verification.\n\
+invalid-credentials.mfa-unsupported.message\tYour bank asked for a kind of extra verification that we can't complete. Please choose another bank or financial institution to connect.\n\
 invalid-credentials.mfa.title\tThat code wasn't accepted\n\
 invalid-credentials.mfa.message\tYour bank didn't accept the code or answers you gave. Please start again and enter them carefully.\n\
 account-not-accessible-requires-user-action.title\tYour bank needs you to do something\n\
@@ -48,6 +48,39 @@ too-many-requests.title\tToo many attempts\n\
 too-many-requests.message\tThere have been too many attempts in a short time. Please wait a minute and try again.\n\
 statement.title\tWe couldn't read that file\n\
 statement.message\tThe bank statement couldn't be read. Please check it's the right file and upload it again.\n\
+statement.fields.title\tSome details in the file are missing\n\
+statement.fields.message\tSome of the information in your file is missing or isn't in the expected format. Please correct the file, or download a fresh copy from your bank, and upload it again.\n\
+statement.empty.title\tThat file is empty\n\
+statement.empty.message\tThe file you uploaded has nothing in it. Please check you chose the right file and upload it again.\n\
+statement.too-many-rows.title\tThat file is too big\n\
+statement.too-many-rows.message\tYour file has more rows than we can accept. Please upload a file covering a shorter period.\n\
+statement.account-differs.title\tThat file is for a different account\n\
+statement.account-differs.message\tThe account details in your file don't match the account it was uploaded for. Please upload a statement for the same account.\n\
+statement.dates.title\tThe dates in that file don't add up\n\
+statement.dates.message\tYour file has transactions dated after the date the statement says it was last updated. Please upload the statement exactly as your bank provided it.\n\
+too-many-sandbox-connections.title\tThe connection limit has been reached\n\
+too-many-sandbox-connections.message\tThis test account already has as many bank connections as it's allowed. Please contact support and quote reference {reference}.\n\
+too-many-sandbox-connections.no-reference.message\tThis test account already has as many bank connections as it's allowed. Please contact support.\n\
+payment.details.title\tCheck the payment details\n\
+payment.details.message\tSome of the details of this payment were missing or not accepted. Please check them and send the payment again.\n\
+payment.payee.title\tCheck who you're paying\n\
+payment.payee.message\tThe details of the account you're paying were missing or not accepted. Please check them, then send the payment again.\n\
+payment.payer.title\tCheck the account you're paying from\n\
+payment.payer.message\tThe details of the account you're paying from were missing or not accepted. Please check them and send the payment again.\n\
+payment.bank-action.title\tYour bank needs you to do something\n\
+payment.bank-action.message\tYour bank is showing a message that needs your attention before this payment can go ahead. Please open your internet banking, respond to any messages, then try the payment again.\n\
+payment.processing.title\tWe couldn't confirm your payment\n\
+payment.processing.message\tYour payment couldn't be confirmed. So that you aren't charged twice, please don't send it again yet: contact support and quote reference {reference}.\n\
+payment.processing.no-reference.message\tYour payment couldn't be confirmed. So that you aren't charged twice, please don't send it again yet: contact support.\n\
+payment.try-later.title\tYour payment couldn't be made right now\n\
+payment.try-later.message\tWe couldn't process your payment just now. Please try again in {minutes} minutes.\n\
+payment.too-many-requests.title\tToo many attempts\n\
+payment.too-many-requests.message\tThere have been too many attempts in a short time. Please wait a minute and try the payment again.\n\
+payment.support.title\tWe still can't make your payment\n\
+payment.support.message\tWe've tried a few times and still can't process your payment. Please contact support and quote reference {reference}.\n\
+payment.support.no-reference.message\tWe've tried a few times and still can't process your payment. Please contact support.\n\
+payment.institution.title\tThis bank can't be used for payments\n\
+payment.institution.message\tWe can't make payments with this bank at the moment. Please choose another bank account to pay from.\n\
 unknown.title\tWe couldn't connect to your bank\n\
 unknown.message\tSomething went wrong while connecting to your bank. Please try again in {minutes} minutes.\n\
 unknown.support.title\tWe still can't connect to your bank\n\
@@ -218,7 +251,7 @@ mod tests {
 
     #[test]
     fn every_text_is_plain_and_nonempty() {
-        assert_eq!(entries().count(), 72);
+        assert_eq!(entries().count(), 105);
         for (k, v) in entries() {
             assert!(!v.trim().is_empty(), "{k}");
             assert!(!v.contains('<') && !v.contains('`'), "{k}");

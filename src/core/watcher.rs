@@ -1163,6 +1163,7 @@ impl Watcher {
             attempt: Some(self.cfg.attempt.unwrap_or(0).saturating_add(1)),
             connection_id: self.cfg.connection_id.clone(),
             job_id: Some(job.id.clone()),
+            job_type: job.job_type.clone(),
         };
         describe_failure(failure, &ctx, &self.cfg.catalogue)
     }

@@ -138,5 +138,6 @@ fn context_from(f: &mut Fields) -> FailureContext {
         attempt,
         connection_id: f.string("connectionId"),
         job_id: f.string("jobId"),
+        job_type: f.string("jobType"),
     }
 }

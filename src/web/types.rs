@@ -118,7 +118,9 @@ export type FailureAction =
   /** Start the connection again now. */
   | "start-again"
   /** Upload a different statement file. */
-  | "upload-another-file";
+  | "upload-another-file"
+  /** Check the payment's details (who is paid, from which account) and send it again. */
+  | "check-payment-details";
 
 /**
  * Per-key replacements for the bundled end-user texts, e.g.
@@ -143,6 +145,8 @@ export interface FailureContext {
   connectionId?: string;
   /** The job id; the support reference when there is no connection id. */
   jobId?: string;
+  /** The job's `jobType` (`"connection"`, `"report"`, `"payout"`, `"payrequest"`), when known. */
+  jobType?: string;
   /** The message catalogue's locale; `"en-AU"` is bundled and the fallback. */
   locale?: string;
   /** Replacements for bundled texts, by key. */
