@@ -188,3 +188,34 @@ fn a_retry_queue_wait_outlives_many_tokens_and_ends_in_success() {
     s.answer(&r, 200, &succeeded());
     assert!(matches!(s.done(), Outcome::Success { .. }));
 }
+
+#[test]
+fn an_mfa_answer_refused_for_an_expired_token_is_sent_again_once_with_a_fresh_one() {
+    use basiq_jobs::core::watcher::Response;
+    use sim::json::Text;
+    let response = |status, body| Response {
+        status,
+        retry_after: None,
+        body: Text(body),
+    };
+    let mut s = Sim::new(cfg());
+    assert!(s.w.renew_for_mfa(&response(403, EXPIRED)));
+    assert!(
+        !s.w.renew_for_mfa(&response(403, EXPIRED)),
+        "a second refusal in a row is not renewed again"
+    );
+    assert!(
+        s.w.renew_for_mfa(&response(401, "")),
+        "a new answer may renew again"
+    );
+    assert!(!s.w.renew_for_mfa(&response(202, "")));
+    assert!(!s.w.renew_for_mfa(&response(403, FORBIDDEN)));
+    let mut fixed = Sim::new(WatchConfig {
+        can_refresh_token: false,
+        ..cfg()
+    });
+    assert!(
+        !fixed.w.renew_for_mfa(&response(403, EXPIRED)),
+        "a static token cannot be renewed"
+    );
+}

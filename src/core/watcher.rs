@@ -211,6 +211,8 @@ pub struct Watcher {
     unauthorized_in_row: u32,
     /// The browser says it is offline.
     offline: bool,
+    /// An MFA answer was refused for its token and is being sent again with a fresh one.
+    mfa_renewing: bool,
     token_needed: bool,
     tracker: Tracker,
     job: Option<SharedJob>,
@@ -271,6 +273,7 @@ impl Watcher {
             errors_in_row: 0,
             unauthorized_in_row: 0,
             offline: false,
+            mfa_renewing: false,
             tracker: Tracker::default(),
             job: None,
             job_body: String::new(),
@@ -535,6 +538,15 @@ impl Watcher {
             url,
             timeout_ms: self.cfg.timing.request_timeout_ms,
         })
+    }
+
+    /// Whether an MFA answer refused for its token (401, or 403 `access-denied`: expired) is to
+    /// be sent again with a fresh token from `getToken`: once, and only with a token provider.
+    /// Then call [`Watcher::handle_token`] and send the same request again.
+    pub fn renew_for_mfa(&mut self, r: &Response<'_, impl Body>) -> bool {
+        let renew = self.cfg.can_refresh_token && token_refused(r) && !self.mfa_renewing;
+        self.mfa_renewing = renew;
+        renew
     }
 
     /// Hands over the HTTP status the MFA request was answered with; on success polling resumes

@@ -456,7 +456,16 @@ impl Stream {
             .with(|w| w.answer_mfa(&answers))
             .unwrap_or_else(|| Err(busy()))
             .map_err(|e| mfa_error(&e))?;
-        let sent = self.send(&req).await;
+        let mut sent = self.send(&req).await;
+        // An expired token: a fresh one from getToken, and the same answer again (once).
+        let renew = match &sent {
+            Sent::Answered(a) => self.with(|w| w.renew_for_mfa(&a.response())),
+            _ => None,
+        };
+        if renew == Some(true) {
+            self.refresh_token().await;
+            sent = self.send(&req).await;
+        }
         let handled = self.with(|w| match &sent {
             Sent::Answered(a) => w.handle_mfa_response(now(), Ok(a.response().status)),
             Sent::Failed(e) => w.handle_mfa_response(now(), Err(e.clone())),

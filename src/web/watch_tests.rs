@@ -129,3 +129,8 @@ async fn watches_of_one_job_share_one_poll_stream() {
 async fn a_connection_s_run_of_failures_is_remembered() {
     scenario("rememberedFailures").await;
 }
+
+#[wasm_bindgen_test]
+async fn an_mfa_answer_with_an_expired_token_goes_again_with_a_fresh_one() {
+    scenario("mfaExpiredToken").await;
+}

@@ -342,6 +342,37 @@ const scenarios = {
     assert(s.calls.length === polls + 2, "the POST, then one poll", s.calls.length - polls);
   },
 
+  async mfaExpiredToken() {
+    // An MFA answer refused for an expired token (403 access-denied) goes again, once, with a
+    // fresh token from getToken; the user is never asked again.
+    const challenge = job([["verify-credentials", "success", C],
+      ["mfa-challenge", "in-progress", { type: "mfa", method: "token", input: ["Code"], expiryMs: 120000, links: { response: `${JOB}/mfa` } }],
+      ["retrieve-accounts", "pending"]]);
+    const expired = JSON.stringify({ type: "list", data: [{ type: "error", code: "access-denied", title: "Access denied", detail: "Token has expired" }] });
+    const posts = [];
+    let tokens = 0;
+    const s = script([(url, init) => {
+      if (init.method === "POST") {
+        posts.push(new Headers(init.headers).get("Authorization"));
+        return Promise.resolve(new Response(posts.length === 1 ? expired : "{}", { status: posts.length === 1 ? 403 : 202 }));
+      }
+      return Promise.resolve(new Response(posts.length > 1 ? SUCCESS : challenge, { status: 200 }));
+    }]);
+    const seen = [];
+    const w = api.watchJob(JOB, {
+      getToken: () => `token-${++tokens}`,
+      fetch: s.fetch,
+      onMfa: (c) => seen.push(c),
+      intervalMs: 60000,
+      maxIntervalMs: 60000,
+    });
+    while (seen.length === 0) await sleep(5);
+    await w.answerMfa(["1234"]);
+    assert(posts.length === 2, "the answer went again", posts);
+    assert(posts[0] === "Bearer token-1" && posts[1] === "Bearer token-2", "with a fresh token", posts);
+    assert((await w.done).status === "success", "and the job went on");
+  },
+
   async mfaCancelled() {
     // Cancelling while an MFA answer is in flight aborts its POST, even one whose fetch ignores
     // its signal, and the answer's promise rejects as cancelled; done settles as cancelled.
