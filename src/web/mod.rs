@@ -24,6 +24,8 @@ mod page_tests;
 #[cfg(test)]
 mod panic_tests;
 #[cfg(test)]
+mod scenario;
+#[cfg(test)]
 mod watch_tests;
 
 #[cfg(test)]

@@ -12,11 +12,5 @@ extern "C" {
 
 #[wasm_bindgen_test]
 async fn a_panic_settles_every_pending_done_and_later_calls_throw() {
-    if let Err(e) = run().await {
-        let message = js_sys::Reflect::get(&e, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| format!("{e:?}"));
-        panic!("{message}");
-    }
+    super::scenario::check("panic", run().await);
 }

@@ -11,13 +11,7 @@ extern "C" {
 }
 
 async fn scenario(name: &str) {
-    if let Err(e) = run(name).await {
-        let message = js_sys::Reflect::get(&e, &"message".into())
-            .ok()
-            .and_then(|m| m.as_string())
-            .unwrap_or_else(|| format!("{e:?}"));
-        panic!("{name}: {message}");
-    }
+    super::scenario::check(name, run(name).await);
 }
 
 #[wasm_bindgen_test]
