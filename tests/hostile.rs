@@ -26,6 +26,13 @@ fn cfg() -> WatchConfig {
     }
 }
 
+/// A job whose connection step failed with `service-unavailable`.
+fn unavailable() -> String {
+    format!(
+        r#"{{"id":"j1","steps":[{{"title":"verify-credentials","status":"failed","result":{{"code":"service-unavailable"}}}}],"links":{{"self":"{JOB_URL}"}}}}"#
+    )
+}
+
 fn mfa_job(expiry: &str, id: &str, links: &str) -> String {
     format!(
         r#"{{"type":"job","id":"{id}","steps":[{{"title":"verify-credentials","status":"success","result":null}},{{"title":"mfa-challenge","status":"in-progress","result":{{"type":"mfa","method":"token","input":["OTP Password"],"expiryMs":{expiry}{links}}}}}],"links":{{"self":"{JOB_URL}"}}}}"#
@@ -60,13 +67,7 @@ fn a_previous_failure_count_at_the_limit_still_means_contact_support() {
         ..cfg()
     });
     let r = s.fetch_for(Purpose::Job);
-    s.answer(
-        &r,
-        200,
-        &format!(
-            r#"{{"id":"j1","steps":[{{"title":"verify-credentials","status":"failed","result":{{"code":"service-unavailable"}}}}],"links":{{"self":"{JOB_URL}"}}}}"#
-        ),
-    );
+    s.answer(&r, 200, &unavailable());
     match s.done() {
         Outcome::Failed { advice, .. } => assert_eq!(advice.action, Advice::ContactSupport),
         other => panic!("{other:?}"),
@@ -159,13 +160,7 @@ fn the_longest_retry_queue_interval_allowed_still_waits() {
         ..cfg()
     });
     let r = s.fetch_for(Purpose::Job);
-    s.answer(
-        &r,
-        200,
-        &format!(
-            r#"{{"id":"j1","steps":[{{"title":"verify-credentials","status":"failed","result":{{"code":"service-unavailable"}}}}],"links":{{"self":"{JOB_URL}"}}}}"#
-        ),
-    );
+    s.answer(&r, 200, &unavailable());
     // The next poll is 30 days off: the job has expired by then, rather than being polled at
     // once over and over.
     let before = s.now;
@@ -236,4 +231,34 @@ fn an_mfa_challenge_without_a_link_is_answered_at_the_jobs_own_mfa_url_only_for_
         s.w.answer_mfa(&["1234".to_owned()]).is_err(),
         "nowhere safe to send it"
     );
+}
+
+#[test]
+fn a_restored_watch_trusts_the_pages_api_base_when_no_api_origin_is_given() {
+    let local = "http://127.0.0.1:8080/jobs/j1";
+    let mut s = Sim::new(WatchConfig {
+        job_url: local.into(),
+        ..cfg()
+    });
+    let r = s.fetch_for(Purpose::Job);
+    s.answer(
+        &r,
+        200,
+        r#"{"id":"j1","steps":[{"title":"verify-credentials","status":"in-progress"}],"links":{"self":"http://127.0.0.1:8080/jobs/j1"}}"#,
+    );
+    let saved = save(&s.w);
+    let page = WatchConfig {
+        job_url: String::new(),
+        api_base: Some("http://127.0.0.1:8080".into()),
+        ..cfg()
+    };
+    let mut w = restore(&saved, page, T0, 1).unwrap();
+    assert!(matches!(w.poll(T0), Action::Fetch(r) if r.url == local && r.with_token));
+    // Without it, Basiq's API is trusted, and the job on another origin is refused.
+    let none = WatchConfig {
+        job_url: String::new(),
+        ..cfg()
+    };
+    let mut w = restore(&saved, none, T0, 1).unwrap();
+    assert!(matches!(w.poll(T0), Action::Done(_)));
 }

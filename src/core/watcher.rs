@@ -41,6 +41,9 @@ pub struct WatchConfig {
     pub start: Option<StartJob>,
     /// Where the token may go; defaults to the job URL's origin.
     pub api_origin: Option<String>,
+    /// The API base the page's start calls use (`apiBase`): what a restored watch trusts when
+    /// `api_origin` is not given.
+    pub api_base: Option<String>,
     /// The platform's URL parser, for every URL the watch checks or resolves.
     pub urls: Urls,
     pub operation: Operation,
@@ -608,6 +611,7 @@ impl Watcher {
         let trusted = cfg
             .api_origin
             .take()
+            .or_else(|| cfg.api_base.clone())
             .unwrap_or_else(|| DEFAULT_API_BASE.to_owned());
         let origin = check_secure(&trusted, &cfg.urls).map_err(ConfigError::ApiOrigin)?;
         let saved_url = s.job_url.into_owned();

@@ -54,6 +54,7 @@ pub(crate) fn read(
         job_url: job_url.unwrap_or_default(),
         start: None,
         api_origin: o.string("apiOrigin"),
+        api_base: o.string("apiBase"),
         urls: super::url::browser(),
         operation,
         connection_id: o.string("connectionId"),

@@ -157,11 +157,6 @@ pub fn restore_watch(
         ));
     };
     let (mut cfg, hooks) = options::read(&options, None).map_err(|m| fail("restoreWatch", &m))?;
-    // The page says where its API is (apiOrigin, else the apiBase its start calls use); the
-    // saved text never does.
-    if cfg.api_origin.is_none() {
-        cfg.api_origin = super::convert::field(&options, "apiBase").and_then(|v| v.as_string());
-    }
     recall_failures(&mut cfg, &hooks);
     let watcher = Watcher::restore(&JsonText(&text), cfg, now(), seed())
         .map_err(|e| fail("restoreWatch", &e.reason()))?;
