@@ -12,9 +12,11 @@ SHELL := /bin/bash
 export PATH := $(CURDIR)/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 
-# The package ships as wasm-pack writes it: the JS glue unminified (partners' bundlers minify it,
-# and readable glue gives readable stack traces) and the crate's JS snippets in pkg/snippets/.
-WASM_PACK_BUILD := rm -rf pkg && wasm-pack build --release --target web --out-dir pkg
+# The package: wasm-pack's build with the JS glue unminified (partners' bundlers minify it, and
+# readable glue gives readable stack traces), then scripts/package.mjs adds the entries partners
+# import (index.js for browsers and bundlers, node.js for Node), the declarations, package.json
+# and the registry README (package/README.md).
+WASM_PACK_BUILD := rm -rf pkg && wasm-pack build --release --target web --out-dir pkg && node scripts/package.mjs
 
 .PHONY: test build demo setup e2e fuzz
 .DEFAULT_GOAL := build

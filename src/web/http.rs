@@ -5,7 +5,6 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
     AbortController, AbortSignal, Headers, RequestCache, RequestCredentials, RequestInit,
-    WorkerGlobalScope,
 };
 
 use super::convert::{field, request_body};
@@ -117,19 +116,22 @@ fn request_init(
 }
 
 /// Calls the `fetch` option, whatever it returns taken as a promise, else the global `fetch`
-/// (a window's or a worker's).
+/// (a window's, a worker's, or Node's).
 fn call(fetch: Option<&Function>, url: &str, init: &RequestInit) -> Result<Promise, JsValue> {
     if let Some(fetch) = fetch {
         let sent = fetch.call2(&JsValue::UNDEFINED, &JsValue::from_str(url), init)?;
         return Ok(Promise::resolve(&sent));
     }
+    // Looked up on the global object rather than through `Window`, so that every runtime with a
+    // standard `fetch` works; called with the global as `this`, as browsers require.
     let global = js_sys::global();
-    if let Some(window) = global.dyn_ref::<web_sys::Window>() {
-        Ok(window.fetch_with_str_and_init(url, init))
-    } else if let Some(worker) = global.dyn_ref::<WorkerGlobalScope>() {
-        Ok(worker.fetch_with_str_and_init(url, init))
-    } else {
-        Err(js_sys::TypeError::new("fetch is not available here").into())
+    match field(&global, "fetch").and_then(|f| f.dyn_into::<Function>().ok()) {
+        Some(fetch) => Ok(Promise::resolve(&fetch.call2(
+            &global,
+            &JsValue::from_str(url),
+            init,
+        )?)),
+        None => Err(js_sys::TypeError::new("fetch is not available here").into()),
     }
 }
 
