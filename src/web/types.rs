@@ -318,7 +318,7 @@ export type JobOutcome =
 export interface WatchOptions {
   /** A CLIENT_ACCESS bearer token. */
   token?: string;
-  /** Provides a token: called first, and again after any 401. */
+  /** Provides a token: called first, and again when the API refuses one (401, or 403 `access-denied`). */
   getToken?: () => string | Promise<string>;
   /** What started the job; shapes the advice. Defaults to `"create"`. */
   operation?: Operation;
