@@ -16,8 +16,9 @@ const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 const PKG = resolve(process.env.PKG_DIR ?? join(ROOT, "pkg"));
 const TSC = join(ROOT, "node_modules", ".bin", "tsc");
 
-const api = await import(join(PKG, "basiq_jobs.js"));
-await api.default({ module_or_path: readFileSync(join(PKG, "basiq_jobs_bg.wasm")) });
+// The package's Node entry, as partners' tests load it.
+const api = await import(join(PKG, "node.js"));
+await api.default();
 
 const ORIGIN = "https://au-api.basiq.io";
 const TOKEN = "tok-declarations";
@@ -122,7 +123,7 @@ test("every outgoing shape compiles against its declared type under strict", asy
   const statuses = new Set(all.filter(([t]) => t === "JobOutcome").map(([, v]) => v.status));
   assert.deepEqual([...statuses].sort(), ["cancelled", "error", "failed", "success", "timed-out"]);
   const dir = mkdtempSync(join(tmpdir(), "basiq-jobs-types-"));
-  const lines = [`import type * as B from ${JSON.stringify(join(PKG, "basiq_jobs.js"))};`];
+  const lines = [`import type * as B from ${JSON.stringify(join(PKG, "index.js"))};`];
   all.forEach(([type, value], i) => lines.push(`export const s${i}: B.${type} = ${JSON.stringify(value)};`));
   writeFileSync(join(dir, "samples.ts"), lines.join("\n") + "\n");
   writeFileSync(
@@ -132,7 +133,7 @@ test("every outgoing shape compiles against its declared type under strict", asy
         strict: true,
         noEmit: true,
         target: "ES2020",
-        lib: ["ES2020", "DOM", "esnext.disposable"],
+        lib: ["ES2020", "DOM"],
         module: "ESNext",
         moduleResolution: "Bundler",
         skipLibCheck: false,
@@ -149,10 +150,8 @@ test("every outgoing shape compiles against its declared type under strict", asy
 });
 
 test("no exported signature mentions any", () => {
-  const dts = readFileSync(join(PKG, "basiq_jobs.d.ts"), "utf8");
-  // The raw wasm exports (InitOutput) are wasm-bindgen's own plumbing, not the API.
-  const api = dts.split(/export interface InitOutput/)[0];
-  const offending = api
+  const dts = readFileSync(join(PKG, "index.d.ts"), "utf8");
+  const offending = dts
     .split("\n")
     .filter((line) => /\bany\b/.test(line.replace(/\/\*.*?\*\/|\/\/.*$/g, "")) && !/^\s*\*/.test(line));
   assert.deepEqual(offending, []);
