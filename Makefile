@@ -2,6 +2,7 @@
 # make build  builds the npm package into pkg/ (web target)
 # make demo   builds pkg/ and serves the demo and a local Basiq API on http://127.0.0.1:8080
 # make e2e    builds pkg/ and the sandbox, then runs the demo's browser tests (tests/e2e/)
+# make consumers  installs the packed package into the projects in tests/consumers/ and runs them
 # make fuzz   runs every fuzz target for FUZZ_SECONDS (default 60) each; make test runs them briefly
 # make bench  measures size, speed, memory and requests; writes bench/RESULTS.md (not part of make test)
 
@@ -18,7 +19,7 @@ export WASM_BINDGEN_TEST_TIMEOUT ?= 120
 # and the registry README (package/README.md).
 WASM_PACK_BUILD := rm -rf pkg && wasm-pack build --release --target web --out-dir pkg && node scripts/package.mjs
 
-.PHONY: test build demo setup e2e fuzz
+.PHONY: test build demo setup e2e fuzz consumers
 .DEFAULT_GOAL := build
 
 setup:
@@ -35,6 +36,7 @@ test: setup
 	node --test tests/types/
 	FUZZ_SECONDS=$${FUZZ_SMOKE_SECONDS:-3} scripts/fuzz
 	$(E2E)
+	$(CONSUMERS)
 
 fuzz: setup
 	scripts/fuzz
@@ -54,6 +56,13 @@ E2E := cargo build --release -p sandbox && node --test --test-timeout=120000 tes
 
 e2e: build
 	$(E2E)
+
+# The packed package installed into real projects (tests/consumers/: Vite, webpack, Rollup,
+# esbuild, React, Vitest, Node, strict TypeScript), each run against a real sandbox.
+CONSUMERS := cargo build --release -p sandbox && node --test --test-timeout=300000 tests/consumers/consumers.test.mjs
+
+consumers: build
+	$(CONSUMERS)
 
 # Benchmarks (bench/run.mjs): the release package, the release sandbox, then the measurements.
 # Not part of make test. The start time goes to bench/out/started so the report covers it all.
