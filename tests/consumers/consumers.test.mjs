@@ -98,7 +98,11 @@ async function viteDev(dir) {
 
 /** Starts a project's dev server (its own CLI) and resolves with its address. */
 async function devServer(dir, command, args) {
-  const child = spawn(join(dir, "node_modules", ".bin", command), args, { cwd: dir, stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, NO_COLOR: "1" } });
+  const child = spawn(join(dir, "node_modules", ".bin", command), args, {
+    cwd: dir,
+    stdio: ["ignore", "pipe", "pipe"],
+    env: { ...process.env, NO_COLOR: "1", NEXT_TELEMETRY_DISABLED: "1" },
+  });
   let output = "";
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error(`${command} did not start within 30 s:\n${output}`)), 30_000);
@@ -258,6 +262,32 @@ describe("the packed package in partners' toolchains", { concurrency: 2 }, () =>
       }
     });
   }
+
+  test("nextjs: the App Router renders a client component on the server, then it connects in the browser", async () => {
+    const dir = await install("nextjs", { check: false });
+    const env = { NEXT_TELEMETRY_DISABLED: "1" };
+    await sh(dir, join(dir, "node_modules", ".bin", "next"), ["build"], env);
+    const port = String(await freePort());
+    const server = await devServer(dir, "next", ["start", "--port", port, "--hostname", "127.0.0.1"]);
+    try {
+      const address = withApi(server.url);
+      const html = await (await fetch(address)).text();
+      assert.match(html, /Connecting…/, "the server rendered the component that imports basiq-jobs");
+      const { result, errors, missing, requests } = await visit(address, {
+        until: async (page) => {
+          const output = await page.waitForSelector("output[data-outcome]", { timeout: 60_000 });
+          return { outcome: await output.getAttribute("data-outcome"), text: await output.textContent() };
+        },
+      });
+      assert.equal(result.outcome, "success");
+      assert.match(result.text, /^Getting your accounts: http:\/\/127\.0\.0\.1:\d+\/users\/[^/]+\/accounts\?filter=/);
+      assert.ok(requests.some((u) => /\/_next\/static\/media\/basiq_jobs_bg\.[\w.]+\.wasm$/.test(u)), "the .wasm was emitted as an asset");
+      assert.deepEqual(errors, []);
+      assert.deepEqual(missing, []);
+    } finally {
+      server.close();
+    }
+  });
 
   test("node-esm: import init and await it, then a real connection with Node's fetch", async () => {
     const dir = await install("node-esm", { check: false });
