@@ -64,8 +64,11 @@ async function install(name, { check = true } = {}) {
 
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".mjs": "text/javascript", ".wasm": "application/wasm", ".css": "text/css" };
 
-/** Serves a directory as any static host does (404 for what is not there). */
-async function serve(root) {
+/**
+ * Serves a directory as any static host does (404 for what is not there); pages get the
+ * Content-Security-Policy `csp(url)` returns, if any.
+ */
+async function serve(root, { csp } = {}) {
   const server = createServer((req, res) => {
     const path = normalize(decodeURIComponent(new URL(req.url, "http://x").pathname));
     let file = join(root, path);
@@ -75,7 +78,9 @@ async function serve(root) {
       res.writeHead(404, { "Content-Type": "text/plain" }).end("not found");
       return;
     }
-    res.writeHead(200, { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" });
+    const headers = { "Content-Type": TYPES[extname(file)] ?? "application/octet-stream" };
+    if (csp && extname(file) === ".html") headers["Content-Security-Policy"] = csp;
+    res.writeHead(200, headers);
     createReadStream(file).pipe(res);
   });
   await new Promise((ok) => server.listen(0, "127.0.0.1", ok));
@@ -259,6 +264,27 @@ describe("the packed package in partners' toolchains", { concurrency: 2 }, () =>
         if (name === "webpack5") assert.ok(loadedWasm, "webpack's build loads its .wasm asset");
       } finally {
         server.close();
+      }
+      if (name === "esbuild") return;
+
+      // The Content-Security-Policy the package README documents is enough, the inlined copy
+      // included; without 'wasm-unsafe-eval', init() rejects with a CompileError.
+      const documented = `script-src 'self' 'wasm-unsafe-eval'; connect-src 'self' ${sandbox.url}`;
+      for (const [csp, works] of [
+        [documented, true],
+        [`script-src 'self'; connect-src 'self' ${sandbox.url}`, false],
+      ]) {
+        const strict = await serve(dir, { csp });
+        try {
+          const visited = await visit(withApi(strict.url));
+          if (works) {
+            assertChecked(visited, { wasmMissing: name !== "webpack5" });
+          } else {
+            assert.match(visited.result.error, /CompileError/);
+          }
+        } finally {
+          strict.close();
+        }
       }
     });
   }
