@@ -201,6 +201,7 @@ const manifest = {
       node: "./node.js",
       default: "./index.js",
     },
+    "./basiq_jobs_bg.wasm": "./basiq_jobs_bg.wasm",
     "./package.json": "./package.json",
   },
   files,

@@ -180,7 +180,7 @@ async function consentJob() {
 
 describe("the packed package in partners' toolchains", { concurrency: 2 }, () => {
   for (const name of ["vite5-dev", "vite7-dev"]) {
-    test(`${name}: the dev server pre-bundles it and init() still loads the module`, async () => {
+    test(`${name}: the dev server pre-bundles it and init() still loads the module; the build works too`, async () => {
       const dir = await install(name);
       rmSync(join(dir, "node_modules", ".vite"), { recursive: true, force: true });
       const server = await viteDev(dir);
@@ -193,6 +193,16 @@ describe("the packed package in partners' toolchains", { concurrency: 2 }, () =>
         );
       } finally {
         server.close();
+      }
+
+      await sh(dir, join(dir, "node_modules", ".bin", "vite"), ["build", "--logLevel", "warn"]);
+      const built = await serve(join(dir, "dist"));
+      try {
+        const visited = await visit(withApi(built.url));
+        assertChecked(visited);
+        assert.ok(visited.requests.some((u) => /\/assets\/basiq_jobs_bg-[\w-]+\.wasm$/.test(u)), "the build copied the .wasm");
+      } finally {
+        built.close();
       }
     });
   }
