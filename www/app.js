@@ -12,7 +12,7 @@ import init, {
   stepLabel,
   updateConnection,
   watchJobs,
-} from "/pkg/basiq_jobs.js";
+} from "/pkg/index.js"; // the package's browser entry, as partners import it
 import { config } from "./config.js";
 import { Tokens, adoptApiOrigin, connectionInstitution, loadInstitutions, institutionStatus, statusText } from "./api.js";
 import { $, h, fill, icon, clock, duration, timeOfDay } from "./dom.js";

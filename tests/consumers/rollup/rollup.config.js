@@ -2,7 +2,7 @@ import { nodeResolve } from "@rollup/plugin-node-resolve";
 
 // The usual app build; nothing here is for basiq-jobs.
 export default {
-  input: "src/check.js",
+  input: "src/page.js",
   output: { dir: "dist", format: "es" },
   plugins: [nodeResolve({ browser: true })],
 };

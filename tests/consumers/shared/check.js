@@ -1,10 +1,10 @@
-// The check every browser project runs, copied into its src/ by the test: the package as a
-// partner's page uses it. A call before init() must throw the package's own Error; then a real
-// connection at the sandbox's Hooli is followed to its end. The result goes to
-// window.consumerResult for the test to read.
+// The check every project runs, copied into it by the test: the package as a partner uses it. A
+// call before init() must throw the package's own Error; then a real connection at the sandbox's
+// Hooli (`api`) is followed to its end.
 import init, { createConnection, stepLabel } from "basiq-jobs";
 
-async function check() {
+/** Runs the check against the sandbox at `api`; resolves with what the test asserts. */
+export async function check(api) {
   const result = {};
   try {
     stepLabel("verify-credentials");
@@ -13,7 +13,6 @@ async function check() {
     result.beforeInit = `${e.constructor.name}: ${e.message}`;
   }
   await init();
-  const api = new URL(location.href).searchParams.get("api");
   const token = (userId) =>
     fetch(`${api}/sandbox/client-token`, {
       method: "POST",
@@ -34,10 +33,12 @@ async function check() {
     },
   );
   const outcome = await watch.done;
-  return { ...result, status: outcome.status, accountsUrl: outcome.accountsUrl ?? null, steps, label: stepLabel("retrieve-accounts") };
+  return {
+    ...result,
+    status: outcome.status,
+    outcomeError: outcome.error ?? null,
+    accountsUrl: outcome.accountsUrl ?? null,
+    steps,
+    label: stepLabel("retrieve-accounts"),
+  };
 }
-
-check().then(
-  (result) => (window.consumerResult = result),
-  (error) => (window.consumerResult = { error: String(error?.stack ?? error) }),
-);
