@@ -325,7 +325,7 @@ describe("the packed package in partners' toolchains", { concurrency: 2 }, () =>
     }
   });
 
-  test("node-esm: import init and await it, then a real connection with Node's fetch", async () => {
+  test("node-esm: import init and await it, then a real connection with Node's fetch; the installed manifest and README", async () => {
     const dir = await install("node-esm", { page: false });
     const { stdout, stderr } = await sh(dir, process.execPath, ["check.mjs"], { API_BASE: sandbox.url });
     const result = JSON.parse(stdout.trim().split("\n").pop());
@@ -334,6 +334,24 @@ describe("the packed package in partners' toolchains", { concurrency: 2 }, () =>
     assert.match(result.accountsUrl, /\/accounts\?filter=/);
     assert.deepEqual(result.warnings, [], "no deprecation or other warning");
     assert.equal(stderr, "");
+
+    // What the registry shows and bundlers read, as installed.
+    const installed = join(dir, "node_modules", "basiq-jobs");
+    const manifest = JSON.parse(readFileSync(join(installed, "package.json"), "utf8"));
+    assert.deepEqual(manifest.exports["."], { types: "./index.d.ts", node: "./node.js", default: "./index.js" });
+    assert.equal(manifest.sideEffects, false);
+    assert.equal(manifest.type, "module");
+    assert.match(manifest.engines.node, /^>=20/);
+    for (const field of ["homepage", "license", "description"]) assert.ok(manifest[field], field);
+    assert.ok(manifest.bugs.url && manifest.repository.url && manifest.keywords.length > 3);
+    for (const file of ["index.js", "node.js", "index.d.ts", "wasm-inline.js", "basiq_jobs.js", "basiq_jobs_bg.wasm", "README.md"]) {
+      assert.ok(existsSync(join(installed, file)), `${file} is in the package`);
+    }
+    const readme = readFileSync(join(installed, "README.md"), "utf8");
+    assert.match(readme, /^# basiq-jobs/);
+    assert.doesNotMatch(readme, /make (demo|test|bench)/, "the registry README is for partners, not for building the repository");
+    const relative = [...readme.matchAll(/\]\(([^)#][^)]*)\)/g)].map((m) => m[1]).filter((link) => !/^https:\/\//.test(link));
+    assert.deepEqual(relative, [], "every link in the registry README is absolute");
   });
 
   test("tsc-strict: the declarations and every TypeScript snippet of the READMEs compile under strict", async () => {
