@@ -366,6 +366,17 @@ fn a_tab_that_gets_the_lock_with_nothing_heard_polls_at_once() {
 }
 
 #[test]
+fn a_follower_that_never_hears_the_polling_tab_polls_after_the_longest_wait_and_the_grace() {
+    let mut b = Browser::new(2, running_job);
+    b.elect(0);
+    // The polling tab never gets as far as a poll (its token does not come, or it is frozen).
+    b.tabs[0].open = false;
+    b.run(T0 + 60_000);
+    assert_eq!(b.tabs[1].job_requests[0], T0 + 5_000 + 2_000);
+    assert!(is_success(&b.tabs[1].outcome));
+}
+
+#[test]
 fn a_frozen_polling_tab_is_taken_over_two_intervals_after_its_missed_poll() {
     let mut b = Browser::new(2, running_job);
     b.elect(0);

@@ -23,21 +23,60 @@ pub enum Role {
 
 /// What the tabs watching one job tell each other. It never holds a token.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "t", rename_all = "kebab-case")]
+#[serde(from = "Wire", into = "Wire")]
 pub enum Note {
     /// A tab polled the job: the job it got (none when the answer was not a job: an error, a
     /// 5xx), and in how many ms it polls again.
-    Polled {
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        body: Option<String>,
-        #[serde(rename = "nextMs")]
-        next_ms: u64,
-    },
+    Polled { body: Option<String>, next_ms: u64 },
     /// A tab started following and would rather hear where the job stands than wait a poll.
     Hello,
     /// A following tab wants a poll now: it is looked at again, it is back online, or its user
     /// answered the MFA challenge.
     PollNow,
+}
+
+/// A note on the channel: `{"t": "polled", "body"?, "nextMs"}`, `{"t": "hello"}` or
+/// `{"t": "poll-now"}`. A flat struct, not a tagged enum: serde reads those through a buffer
+/// whose code the package would carry for this alone.
+#[derive(Clone, Serialize, Deserialize)]
+struct Wire {
+    t: Kind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    body: Option<String>,
+    #[serde(default, rename = "nextMs", skip_serializing_if = "Option::is_none")]
+    next_ms: Option<u64>,
+}
+
+#[derive(Clone, Copy, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+enum Kind {
+    Polled,
+    Hello,
+    PollNow,
+}
+
+impl From<Wire> for Note {
+    fn from(w: Wire) -> Self {
+        match w.t {
+            Kind::Polled => Self::Polled {
+                body: w.body,
+                next_ms: w.next_ms.unwrap_or(0),
+            },
+            Kind::Hello => Self::Hello,
+            Kind::PollNow => Self::PollNow,
+        }
+    }
+}
+
+impl From<Note> for Wire {
+    fn from(n: Note) -> Self {
+        let (t, body, next_ms) = match n {
+            Note::Polled { body, next_ms } => (Kind::Polled, body, Some(next_ms)),
+            Note::Hello => (Kind::Hello, None, None),
+            Note::PollNow => (Kind::PollNow, None, None),
+        };
+        Self { t, body, next_ms }
+    }
 }
 
 /// This tab's side of the sharing: its role, and when the polling tab said it polls next.
@@ -78,11 +117,14 @@ impl Share {
     }
 
     /// The tab asked for the lock and another may hold it: it follows until it gets it. Returns
-    /// when it polls by itself should it hear nothing: `grace_ms` from now.
-    pub fn follow(&mut self, now_ms: u64, grace_ms: u64) -> u64 {
+    /// when it polls by itself should it hear nothing: after the longest wait between two polls
+    /// and the grace, since the polling tab may be between polls, or still getting its token.
+    pub fn follow(&mut self, now_ms: u64, interval_ms: u64, max_interval_ms: u64) -> u64 {
         self.role = Role::Following;
         self.expected_ms = None;
-        now_ms.saturating_add(grace_ms)
+        now_ms
+            .saturating_add(max_interval_ms)
+            .saturating_add(grace_ms(interval_ms))
     }
 
     /// The tab got the lock (it is the first, or the polling tab closed): it polls when the

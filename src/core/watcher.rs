@@ -458,9 +458,8 @@ impl Watcher {
         if self.outcome.is_some() || self.starting.is_some() {
             return;
         }
-        let at = self
-            .share
-            .follow(now_ms, grace_ms(self.cfg.timing.interval_ms));
+        let t = &self.cfg.timing;
+        let at = self.share.follow(now_ms, t.interval_ms, t.max_interval_ms);
         self.next_poll_ms = self.next_poll_ms.max(at);
         self.notes.push_back(Note::Hello);
     }
