@@ -78,6 +78,7 @@ struct Tab {
     events: Vec<Event>,
     outcome: Option<Outcome>,
     told: Vec<Note>,
+    tokens: usize,
 }
 
 /// Tabs of one browser, a clock, and the server's answer at each moment.
@@ -104,6 +105,7 @@ impl Browser {
                 events: Vec::new(),
                 outcome: None,
                 told: Vec::new(),
+                tokens: 0,
             })
             .collect();
         Self {
@@ -205,7 +207,11 @@ impl Browser {
                 tab.wake_at = now;
             }
             Action::Done(o) => tab.outcome = Some(*o),
-            Action::RefreshToken => panic!("no token refresh expected"),
+            Action::RefreshToken => {
+                tab.tokens += 1;
+                tab.w.handle_token(now, Ok(()));
+                tab.wake_at = now;
+            }
         }
     }
 
@@ -351,6 +357,27 @@ fn when_the_polling_tab_closes_the_next_polls_when_it_would_have() {
         first - last <= 1_000,
         "within one interval: {}",
         first - last
+    );
+    assert!(is_success(&b.tabs[1].outcome));
+}
+
+#[test]
+fn a_following_tab_that_gets_its_token_still_waits_for_the_polling_tab() {
+    let later = WatchConfig {
+        has_token: false,
+        ..cfg()
+    };
+    let mut b = Browser::with(vec![cfg(), later], running_job);
+    b.elect(0);
+    b.run(T0 + 60_000);
+    assert_eq!(
+        b.tabs[1].tokens, 1,
+        "it has a token, for an answer or a takeover"
+    );
+    assert!(
+        b.tabs[1].job_requests.is_empty(),
+        "{:?}",
+        b.tabs[1].job_requests
     );
     assert!(is_success(&b.tabs[1].outcome));
 }

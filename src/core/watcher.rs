@@ -590,6 +590,11 @@ impl Watcher {
         }
         self.token_needed = false;
         match result {
+            // A following tab gets its token early (for an MFA answer, or to take over) and
+            // still waits for the polling tab; any other watch polls with it at once.
+            Ok(()) if self.share.asks_instead() => {
+                self.next_poll_ms = self.next_poll_ms.max(now_ms)
+            }
             Ok(()) => self.next_poll_ms = now_ms,
             Err(why) => {
                 let message = format!("getToken failed: {why}");
