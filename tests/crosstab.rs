@@ -576,6 +576,64 @@ fn a_following_tab_answers_mfa_with_its_own_request_and_the_polling_tab_polls() 
 }
 
 #[test]
+fn a_polling_tab_tells_only_once_another_tab_said_hello() {
+    let mut b = Browser::new(2, running_job);
+    b.tab(0).w.follow(T0);
+    b.tab(0).w.lead(T0);
+    b.tabs[1].open = false;
+    b.run(T0 + 3_000);
+    assert!(
+        b.tabs[0].told.iter().all(|n| n == &Note::Hello),
+        "nobody listens: {:?}",
+        b.tabs[0].told
+    );
+    let polls = b.tabs[0].job_requests.len();
+    b.tabs[1].open = true;
+    let now = b.now;
+    b.tab(1).w.follow(now);
+    b.carry();
+    b.run(T0 + 60_000);
+    let polled = b.tabs[0]
+        .told
+        .iter()
+        .filter(|n| matches!(n, Note::Polled { .. }))
+        .count();
+    // The answer to the hello, then one note per poll.
+    assert_eq!(polled, 1 + b.tabs[0].job_requests.len() - polls);
+    assert!(b.tabs[1].job_requests.is_empty());
+}
+
+#[test]
+fn a_tab_that_takes_over_tells_the_followers_it_never_heard_of() {
+    let mut b = Browser::new(3, running_job);
+    b.tab(0).w.follow(T0);
+    b.tab(0).w.lead(T0);
+    // The third tab follows first: its hello goes out before the second tab exists.
+    b.tabs[1].open = false;
+    b.tab(2).w.follow(T0);
+    b.carry();
+    b.run(T0 + 2_000);
+    b.tabs[1].open = true;
+    let now = b.now;
+    b.tab(1).w.follow(now);
+    b.carry();
+    b.run(T0 + 4_000);
+    // The polling tab closes and the lock goes to the second tab.
+    b.tabs[0].open = false;
+    let now = b.now;
+    b.tab(1).w.lead(now);
+    b.tab(1).wake_at = now;
+    b.run(T0 + 60_000);
+    assert!(!b.tabs[1].job_requests.is_empty());
+    assert!(
+        b.tabs[2].job_requests.is_empty(),
+        "{:?}",
+        b.tabs[2].job_requests
+    );
+    assert!(is_success(&b.tabs[2].outcome));
+}
+
+#[test]
 fn a_tab_alone_neither_tells_nor_follows() {
     let mut b = Browser::new(2, running_job);
     b.run(T0 + 60_000);

@@ -79,10 +79,14 @@ impl From<Note> for Wire {
     }
 }
 
-/// This tab's side of the sharing: its role, and when the polling tab said it polls next.
+/// This tab's side of the sharing: its role, whether other tabs listen, and when the polling
+/// tab said it polls next.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Share {
     role: Role,
+    /// Another tab watches this job, so notes are worth their cost: a message to every tab of
+    /// the browser, through the browser's own process, after every poll.
+    others: bool,
     /// When the polling tab (or whoever polled last) polls again, by its last note.
     expected_ms: Option<u64>,
 }
@@ -94,9 +98,17 @@ impl Share {
     }
 
     /// Whether this tab tells the others what it polled: the polling tab does, and so does a
-    /// following tab that had to poll by itself, so a third tab need not.
+    /// following tab that had to poll by itself, so a third tab need not; neither while no other
+    /// tab is known to watch the job.
     pub fn tells(&self) -> bool {
-        self.role != Role::Alone
+        self.role != Role::Alone && self.others
+    }
+
+    /// Another tab said hello: it follows this job, and hears from now on.
+    pub fn heard_hello(&mut self) {
+        if self.role != Role::Alone {
+            self.others = true;
+        }
     }
 
     /// Whether job bodies heard from another tab are taken as this tab's own answers. Only a
@@ -132,6 +144,9 @@ impl Share {
     /// has passed or nothing was heard.
     pub fn lead(&mut self, now_ms: u64) -> u64 {
         self.role = Role::Polling;
+        // A tab that polled before this one may have had other followers, whose hellos this tab
+        // never heard: they hear from it at once.
+        self.others |= self.expected_ms.is_some();
         self.expected_ms.take().map_or(now_ms, |at| at.max(now_ms))
     }
 
@@ -144,6 +159,8 @@ impl Share {
     /// itself, should no further note come: `grace_ms` after that tab's next poll, so a tab that
     /// was frozen or lost is taken over, and one merely slow to get its answer is not.
     pub fn heard_poll(&mut self, now_ms: u64, next_ms: u64, grace_ms: u64) -> Option<u64> {
+        // Whoever polled, another tab is there (a follower that polled by itself, say).
+        self.heard_hello();
         if self.role != Role::Following {
             return None;
         }

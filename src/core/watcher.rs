@@ -505,6 +505,7 @@ impl Watcher {
                 }
             }
             Note::Hello => {
+                self.share.heard_hello();
                 if self.share.answers_hello() && !self.job_body.is_empty() {
                     let next_ms = self.next_poll_ms.saturating_sub(now_ms);
                     let body = Some(self.job_body.clone());
