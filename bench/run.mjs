@@ -530,7 +530,9 @@ async function only(parts) {
       }
     }
     if (parts.has("tabs")) {
-      for (const a of (await tabs(browser)).arrangements) log(`${a.name}: ${a.meanRequests.toFixed(1)} requests per job over ${a.count} jobs`);
+      const t = await tabs(browser);
+      for (const a of t.arrangements) log(`${a.name}: ${a.meanRequests.toFixed(1)} requests per job over ${a.count} jobs`);
+      log(`first poll after watchJob: ${t.firstPollMs.on.toFixed(2)} ms with crossTab, ${t.firstPollMs.off.toFixed(2)} ms without`);
     }
     if (parts.has("memory")) {
       const m = await measureMemory(browser, server.url);

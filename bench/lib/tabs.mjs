@@ -39,6 +39,35 @@ async function openTab(context, url) {
 }
 
 /**
+ * How long after `watchJob` a lone tab sends its first request, with `crossTab` on (it waits
+ * for the job's Web Lock) and off: the median over `n` watches of jobs answered at once.
+ */
+async function firstPoll(page, n) {
+  return page.evaluate(async (n) => {
+    const mod = await import("/pkg/basiq_jobs.js");
+    const out = {};
+    for (const crossTab of [true, false]) {
+      const times = [];
+      for (let i = 0; i < n; i++) {
+        const url = `${location.origin}/jobs/first-poll-${crossTab}-${i}`;
+        const body = JSON.stringify({ type: "job", id: `first-poll-${crossTab}-${i}`, steps: [{ title: "verify-credentials", status: "success" }], links: { self: url } });
+        const t0 = performance.now();
+        let first = null;
+        const fetch = async () => {
+          first ??= performance.now() - t0;
+          return new Response(body, { status: 200 });
+        };
+        await mod.watchJob(url, { token: "bench-token", crossTab, fetch }).done;
+        times.push(first);
+      }
+      times.sort((a, b) => a - b);
+      out[crossTab ? "on" : "off"] = times[Math.floor(n / 2)];
+    }
+    return out;
+  }, n);
+}
+
+/**
  * Runs `waves` waves; in each, a job of every kind starts, all at once, and every tab of every
  * arrangement calls `watchJob` on it with `timing` together. Returns one record per job and
  * arrangement with the polls of its tabs and each tab's outcome.
@@ -66,13 +95,14 @@ export async function measureTabs({ browser, bin, www, pkg, speed, timing, waves
             const options = { token, operation: "create", ...timing, crossTab: c.crossTab };
             const tabs = await Promise.all(c.pages.map((page) => page.evaluate(([url, o]) => window.follow(url, o), [job.links.self, options])));
             const requests = tabs.reduce((n, t) => n + t.polls, 0);
-            records.push({ arrangement: c.name, wave, spec: spec.name, jobId: job.id, requests, statuses: tabs.map((t) => t.status) });
+            records.push({ arrangement: c.name, wave, spec: spec.name, jobId: job.id, requests, perTab: tabs.map((t) => t.polls), statuses: tabs.map((t) => t.status) });
           }),
         );
       });
       await Promise.all(runs);
       log?.(`two tabs: wave ${wave + 1}/${waves} done`);
     }
+    const firstPollMs = await firstPoll(contexts[0].pages[0], 41);
     const errors = contexts.flatMap((c) => c.pages.flatMap((p) => p.errors));
     if (errors.length) throw new Error(`page errors: ${errors.join("; ")}`);
     const stats = await sandbox.api("GET", "/sandbox/stats");
@@ -80,7 +110,7 @@ export async function measureTabs({ browser, bin, www, pkg, speed, timing, waves
       const counted = records.filter((r) => r.jobId === jobId).reduce((n, r) => n + r.requests, 0);
       if (counted !== stats.byJob[jobId]) throw new Error(`job ${jobId}: the tabs counted ${counted} polls, the sandbox ${stats.byJob[jobId]}`);
     }
-    return summarize(records, waves);
+    return { ...summarize(records, waves), firstPollMs };
   } finally {
     for (const c of contexts) await c.context.close();
     await sandbox.stop();
