@@ -6,7 +6,7 @@
 // Expects the release package in pkg/ (make build) and the release sandbox binary; builds the
 // heap-stats package and a build that keeps function names itself. Environment:
 //   BENCH_QUICK=1   fewer repetitions (a smoke run; figures are noisier)
-//   BENCH_ONLY=polls,profile,concurrent,memory,requests   just those parts, printed to the console; no report
+//   BENCH_ONLY=polls,profile,concurrent,memory,requests,tabs   just those parts, printed to the console; no report
 //   BENCH_ROUNDS=N  rounds of the one-poll comparison (9 by default)
 //   BENCH_TOP=N     rows of the profile the quick loop prints (20 by default)
 //   CARGO_TARGET_DIR, SANDBOX_BIN, CHROMIUM   as elsewhere
@@ -20,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { call, launch, openPage, serveStatic } from "./lib/browser.mjs";
 import { requestsChart } from "./lib/chart.mjs";
 import { measureRequests } from "./lib/requests.mjs";
+import { measureTabs } from "./lib/tabs.mjs";
 import { writeReport } from "./lib/report.mjs";
 import { contributors, fileSizes, jsFiles, totalSizes } from "./lib/size.mjs";
 import { busyMs, mainThreadTasks } from "./lib/trace.mjs";
@@ -48,6 +49,7 @@ const REPS = {
   memoryRuns: QUICK ? 1 : 3,
   requestRuns: QUICK ? 1 : 3,
   requestWaves: QUICK ? 2 : 4,
+  tabWaves: QUICK ? 1 : 3,
 };
 
 // make bench writes its start time (with setup and builds) to bench/out/started.
@@ -441,6 +443,22 @@ async function requests(browser) {
   return { speed: SPEED, strategies: per, uncertaintyMs: uncertainty, jobMs: { min: Math.min(...jobMs), max: Math.max(...jobMs) }, sandboxStats: r.stats, records: r.records };
 }
 
+// ----- two tabs ------------------------------------------------------------------------------
+
+/** One tab, two tabs sharing one poll stream, and two with `crossTab: false`, on the defaults. */
+function tabs(browser) {
+  return measureTabs({
+    browser,
+    bin: SANDBOX_BIN,
+    www: join(BENCH, "page"),
+    pkg: join(OUT, "pkg"),
+    speed: SPEED,
+    timing: STRATEGIES[0].timing,
+    waves: REPS.tabWaves,
+    log,
+  });
+}
+
 // ----- machine -------------------------------------------------------------------------------
 
 function machine(browserVersion) {
@@ -511,6 +529,11 @@ async function only(parts) {
         log(`requests (${s.name}): ${s.meanRequests.toFixed(1)} per job, p50 ${(s.p50 / 1000).toFixed(2)} s, p95 ${(s.p95 / 1000).toFixed(2)} s (runs ${(s.perRun.p95.min / 1000).toFixed(2)}–${(s.perRun.p95.max / 1000).toFixed(2)} s)`);
       }
     }
+    if (parts.has("tabs")) {
+      const t = await tabs(browser);
+      for (const a of t.arrangements) log(`${a.name}: ${a.meanRequests.toFixed(1)} requests per job over ${a.count} jobs`);
+      log(`first poll after watchJob: ${t.firstPollMs.on.toFixed(2)} ms with crossTab, ${t.firstPollMs.off.toFixed(2)} ms without`);
+    }
     if (parts.has("memory")) {
       const m = await measureMemory(browser, server.url);
       for (const impl of ["wasm", "js"]) {
@@ -553,6 +576,9 @@ async function main() {
     log("requests against the sandbox");
     const req = await requests(browser);
     saveJson("requests", req);
+    log("two tabs watching one job");
+    const twoTabs = await tabs(browser);
+    saveJson("tabs", twoTabs);
 
     const chart = requestsChart({
       strategies: req.strategies,
@@ -563,8 +589,8 @@ async function main() {
     writeFileSync(join(BENCH, "requests.svg"), chart);
     const seconds = (Date.now() - started) / 1000;
     const makeSeconds = makeStarted && makeStarted <= started && started - makeStarted < 1_800_000 ? (Date.now() - makeStarted) / 1000 : null;
-    const results = { env, seconds, makeSeconds, quick: QUICK, reps: REPS, size, init, polls, profile, concurrent, memory, requests: req };
-    saveJson("results", { ...results, requests: { ...req, records: undefined } });
+    const results = { env, seconds, makeSeconds, quick: QUICK, reps: REPS, size, init, polls, profile, concurrent, memory, requests: req, tabs: twoTabs };
+    saveJson("results", { ...results, requests: { ...req, records: undefined }, tabs: { ...twoTabs, records: undefined } });
     writeReport(join(BENCH, "RESULTS.md"), results);
     log("wrote bench/RESULTS.md, bench/requests.svg and bench/out/*.json");
   } finally {

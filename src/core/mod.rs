@@ -3,6 +3,7 @@ pub mod advice;
 pub mod body;
 pub mod connector;
 pub mod consent;
+pub mod crosstab;
 pub mod datetime;
 pub mod events;
 pub mod job;

@@ -14,12 +14,13 @@ use super::advice::{
 };
 use super::body::{decode, Body};
 use super::connector::{connectors_path, parse_connector, Connector};
+use super::crosstab::{grace_ms, Note, Role, Share};
 use super::datetime::rfc3339_ms;
 use super::events::{
     ErrorKind, Event, MfaChallenge, OutageLifted, Outcome, Progress, RetryEvent, StepEvent,
     WatchError,
 };
-use super::job::{decode_job, ErrorDoc, Failure, Job, SharedJob, StepStatus};
+use super::job::{decode_job, ErrorDoc, Failure, Job, ParseError, SharedJob, StepStatus};
 use super::messages::Catalogue;
 use super::policy::{retry_after_ms, Backoff, Timing, TimingError};
 use super::recovery::{self, Next, Recovery};
@@ -233,6 +234,10 @@ pub struct Watcher {
     /// The failure held while the institution's outage is watched, and since when.
     outage: Option<(Box<Outcome>, u64)>,
     events: VecDeque<Event>,
+    /// This tab's part in the job's poll stream shared across tabs.
+    share: Share,
+    /// What to tell the other tabs watching this job.
+    notes: VecDeque<Note>,
     outcome: Option<Outcome>,
 }
 
@@ -289,6 +294,8 @@ impl Watcher {
             retry_at: None,
             outage: None,
             events: VecDeque::new(),
+            share: Share::default(),
+            notes: VecDeque::new(),
             outcome: None,
         })
     }
@@ -425,8 +432,101 @@ impl Watcher {
         if self.outcome.is_some() || self.retry_at.is_some() {
             return;
         }
+        if self.share.asks_instead() {
+            // Another tab polls this job: it is asked to poll now, and this tab hears the answer.
+            self.notes.push_back(Note::PollNow);
+            return;
+        }
         self.backoff.reset(&self.cfg.timing);
         self.next_poll_ms = self.next_poll_ms.min(now_ms);
+    }
+
+    /// This tab's part in the job's poll stream shared across tabs.
+    pub fn role(&self) -> Role {
+        self.share.role()
+    }
+
+    /// The next thing to tell the other tabs watching this job.
+    pub fn poll_note(&mut self) -> Option<Note> {
+        self.notes.pop_front()
+    }
+
+    /// The shell asked for the job's lock, which another tab may hold: until [`Watcher::lead`],
+    /// this tab hears the polling tab instead of polling, and polls by itself only if it hears
+    /// nothing. It says hello, so the polling tab tells it where the job stands.
+    pub fn follow(&mut self, now_ms: u64) {
+        if self.outcome.is_some() || self.starting.is_some() {
+            return;
+        }
+        let t = &self.cfg.timing;
+        let at = self.share.follow(now_ms, t.interval_ms, t.max_interval_ms);
+        self.next_poll_ms = self.next_poll_ms.max(at);
+        self.notes.push_back(Note::Hello);
+    }
+
+    /// This tab got the job's lock: it polls from now on, first when the tab that had it would
+    /// have polled.
+    pub fn lead(&mut self, now_ms: u64) {
+        let at = self.share.lead(now_ms);
+        if self.outcome.is_none() && self.retry_at.is_none() && self.outage.is_none() {
+            self.next_poll_ms = self.next_poll_ms.min(at);
+        }
+    }
+
+    /// Sharing across tabs ended (the lock and channel are gone): this tab polls by itself.
+    pub fn alone(&mut self) {
+        self.share.alone();
+    }
+
+    /// Hands over what another tab said; `read` gives a heard body to the platform's JSON reader.
+    pub fn hear<'a, B: Body>(
+        &mut self,
+        now_ms: u64,
+        note: &'a Note,
+        read: impl FnOnce(&'a str) -> B,
+    ) {
+        if self.outcome.is_some() {
+            return;
+        }
+        match note {
+            Note::Polled { body, next_ms } => {
+                let grace = grace_ms(self.cfg.timing.interval_ms);
+                let Some(deadline) = self.share.heard_poll(now_ms, *next_ms, grace) else {
+                    return;
+                };
+                if let Some(text) = body {
+                    // A heard body that is not a job is the polling tab's problem, and counted
+                    // there: here it is only ignored.
+                    let _ = self.take_job(now_ms, &read(text));
+                }
+                let planning = self.outcome.is_none() && self.retry_at.is_none();
+                if planning && self.outage.is_none() {
+                    self.next_poll_ms = deadline;
+                }
+            }
+            Note::Hello => {
+                self.share.heard_hello();
+                if self.share.answers_hello() && !self.job_body.is_empty() {
+                    let next_ms = self.next_poll_ms.saturating_sub(now_ms);
+                    let body = Some(self.job_body.clone());
+                    self.notes.push_back(Note::Polled { body, next_ms });
+                }
+            }
+            Note::PollNow => {
+                if !self.share.asks_instead() {
+                    self.poll_now(now_ms);
+                }
+            }
+        }
+    }
+
+    /// Tells the other tabs what this tab's poll got (the job, if it was one) and when it polls
+    /// again, so they neither poll nor take over meanwhile.
+    fn tell(&mut self, now_ms: u64, body: Option<String>) {
+        if self.share.tells() {
+            let next_ms = self.next_poll_ms.saturating_sub(now_ms);
+            self.notes.push_back(Note::Polled { body, next_ms });
+        }
     }
 
     /// Hands over the HTTP answer to request `id`.
@@ -436,7 +536,11 @@ impl Watcher {
         };
         match purpose {
             Purpose::Start => self.on_start_response(now_ms, response),
-            Purpose::Job => self.on_job_response(now_ms, response),
+            Purpose::Job => {
+                let text = self.share.tells().then(|| response.body.text().to_owned());
+                let taken = self.on_job_response(now_ms, response);
+                self.tell(now_ms, text.filter(|_| taken));
+            }
             Purpose::Connector => {
                 if token_refused(&response) && self.outage.is_some() && self.cfg.can_refresh_token {
                     // A long outage outlives the token; get a fresh one and check again.
@@ -471,6 +575,9 @@ impl Watcher {
                     TransportError::Network(m) => format!("the request failed: {m}"),
                 };
                 self.transient(now_ms, ErrorKind::Network, None, message, None);
+                if purpose == Purpose::Job {
+                    self.tell(now_ms, None);
+                }
             }
             Purpose::Connector => self.on_connector(now_ms, None),
             Purpose::Mfa => {}
@@ -484,6 +591,11 @@ impl Watcher {
         }
         self.token_needed = false;
         match result {
+            // A following tab gets its token early (for an MFA answer, or to take over) and
+            // still waits for the polling tab; any other watch polls with it at once.
+            Ok(()) if self.share.asks_instead() => {
+                self.next_poll_ms = self.next_poll_ms.max(now_ms)
+            }
             Ok(()) => self.next_poll_ms = now_ms,
             Err(why) => {
                 let message = format!("getToken failed: {why}");
@@ -574,10 +686,8 @@ impl Watcher {
             }
         };
         if (200..300).contains(&status) {
-            if self.outcome.is_none() {
-                self.backoff.reset(&self.cfg.timing);
-                self.next_poll_ms = now_ms;
-            }
+            // Polls at once, or has the polling tab do so.
+            self.poll_now(now_ms);
             return Ok(());
         }
         let kind = match status {
@@ -743,29 +853,15 @@ impl Watcher {
         }
     }
 
-    fn on_job_response(&mut self, now_ms: u64, r: Response<'_, impl Body>) {
+    /// Takes a job answer; false when it was not a 2xx job.
+    fn on_job_response(&mut self, now_ms: u64, r: Response<'_, impl Body>) -> bool {
         if !(200..300).contains(&r.status) {
-            return self.on_status(now_ms, r);
+            self.on_status(now_ms, r);
+            return false;
         }
         self.unauthorized_in_row = 0;
-        // The same bytes as the job we hold are the same job: skip the parse and the link checks.
-        if self.held.is_none() && !self.job_body.is_empty() && r.body.text() == self.job_body {
-            if self.still_running(now_ms) {
-                return;
-            }
-            if let Some(job) = self.job.as_deref().cloned() {
-                return self.on_job(now_ms, job);
-            }
-        }
-        match decode_job(&r.body) {
-            Ok(job) => {
-                self.on_job(now_ms, job);
-                // Only a job that was taken whole (not held back, not refused) may be reused.
-                self.job_body.clear();
-                if self.held.is_none() && self.outcome.is_none() && self.job.is_some() {
-                    self.job_body.push_str(r.body.text());
-                }
-            }
+        match self.take_job(now_ms, &r.body) {
+            Ok(()) => true,
             Err(e) => {
                 let message = format!("the job answer was not a job: {}", e.reason());
                 self.transient(
@@ -775,8 +871,31 @@ impl Watcher {
                     message,
                     None,
                 );
+                false
             }
         }
+    }
+
+    /// Takes a job body, this tab's own answer or one heard from the polling tab.
+    fn take_job(&mut self, now_ms: u64, body: &impl Body) -> Result<(), ParseError> {
+        // The same bytes as the job we hold are the same job: skip the parse and the link checks.
+        if self.held.is_none() && !self.job_body.is_empty() && body.text() == self.job_body {
+            if self.still_running(now_ms) {
+                return Ok(());
+            }
+            if let Some(job) = self.job.as_deref().cloned() {
+                self.on_job(now_ms, job);
+                return Ok(());
+            }
+        }
+        let job = decode_job(body)?;
+        self.on_job(now_ms, job);
+        // Only a job that was taken whole (not held back, not refused) may be reused.
+        self.job_body.clear();
+        if self.held.is_none() && self.outcome.is_none() && self.job.is_some() {
+            self.job_body.push_str(body.text());
+        }
+        Ok(())
     }
 
     /// Every answer that is not a success, alike for starting and polling.

@@ -1,6 +1,7 @@
 //! The web shell: the only code that touches JS. It carries out what the core decides.
 mod consent;
 mod convert;
+mod crosstab;
 mod exports;
 mod http;
 mod json;

@@ -22,6 +22,8 @@ pub(crate) struct Hooks {
     pub fetch: Option<Function>,
     /// Keep each connection's run of `service-unavailable` jobs in localStorage.
     pub remember_failures: bool,
+    /// Share one poll stream per job with the other tabs of this browser.
+    pub cross_tab: bool,
 }
 
 /// Reads `options`; `job_url` is `None` when restoring (the saved watch has it).
@@ -77,6 +79,7 @@ pub(crate) fn read(
         signal,
         fetch: o.function("fetch"),
         remember_failures: o.flag("rememberFailures").unwrap_or(true),
+        cross_tab: o.flag("crossTab").unwrap_or(true),
     };
     fields.done((cfg, hooks))
 }

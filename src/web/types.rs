@@ -368,6 +368,12 @@ export interface WatchOptions {
   /** Remember each connection's run of `service-unavailable` jobs in localStorage, so the count
    *  above is kept without your code (default `true`; `previousFailures` wins when given). */
   rememberFailures?: boolean;
+  /** Share one poll stream per job with the other tabs of this browser (default `true`): a Web
+   *  Lock elects the tab that polls, a BroadcastChannel brings what it sees to the others, and
+   *  when that tab closes another takes over. Each tab keeps its own callbacks, `done`, `save()`
+   *  and `answerMfa`; no token crosses between tabs. Where the browser lacks Web Locks or
+   *  BroadcastChannel, each tab polls alone. */
+  crossTab?: boolean;
   /** After a `service-unavailable` advised `try-later`, wait `retryAfterMs`, refresh the
    *  connection and watch the new job, until the advice is `contact-support`; during a major
    *  outage, wait for it to lift, then refresh (default `false`). `done` settles once, at the end. */

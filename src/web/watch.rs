@@ -14,6 +14,7 @@ use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::{future_to_promise, spawn_local, JsFuture};
 
 use super::convert::{job_to_js, saved_text, type_error};
+use super::crosstab::Shared;
 use super::http::{self, describe, Sent};
 use super::json::JsonText;
 use super::options::{self, Hooks};
@@ -52,6 +53,10 @@ struct Stream {
     subs: RefCell<Vec<Rc<Sub>>>,
     key: RefCell<Option<String>>,
     remember_failures: bool,
+    /// Share the job's polling with other tabs of this browser (`crossTab`).
+    cross_tab: bool,
+    /// The job's lock and channel, while shared with other tabs.
+    shared: RefCell<Option<Shared>>,
 }
 
 /// One `JobWatch`'s view of a stream: its callbacks and its own `done`.
@@ -204,6 +209,8 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
                 subs: RefCell::new(Vec::new()),
                 key: RefCell::new(None),
                 remember_failures: hooks.remember_failures,
+                cross_tab: hooks.cross_tab,
+                shared: RefCell::new(None),
             });
             s.claim();
             s.follow_the_page();
@@ -315,7 +322,36 @@ impl Stream {
                 Err(i) => m.insert(i, entry),
             }
             drop(m);
+            self.share_across_tabs(&url);
             *self.key.borrow_mut() = Some(url);
+        }
+    }
+
+    /// Asks for the job's lock, and hears the other tabs watching it until this stream ends.
+    fn share_across_tabs(self: &Rc<Self>, url: &str) {
+        if !self.cross_tab || self.shared.borrow().is_some() {
+            return;
+        }
+        let (heard, led) = (Rc::downgrade(self), Rc::downgrade(self));
+        let shared = Shared::open(
+            url,
+            move |note| {
+                if let Some(stream) = heard.upgrade().filter(|_| !panic::broken()) {
+                    stream.with(|w| w.hear(now(), &note, JsonText));
+                    // What the watcher now wants (report, answer, poll) happens at once.
+                    let _ = stream.wake.unbounded_send(());
+                }
+            },
+            move || {
+                if let Some(stream) = led.upgrade().filter(|_| !panic::broken()) {
+                    stream.with(|w| w.lead(now()));
+                    let _ = stream.wake.unbounded_send(());
+                }
+            },
+        );
+        if let Some(shared) = shared {
+            *self.shared.borrow_mut() = Some(shared);
+            self.with(|w| w.follow(now()));
         }
     }
 
@@ -370,6 +406,10 @@ impl Stream {
 
     fn release(&self) {
         self.page.borrow_mut().take();
+        // Lets the lock go (another tab takes over) and stops hearing the job's channel.
+        if self.shared.borrow_mut().take().is_some() {
+            self.with(|w| w.alone());
+        }
         if let Some(url) = self.key.borrow_mut().take() {
             let mut m = STREAMS.0.borrow_mut();
             if let Ok(i) = position(&m, &url) {
@@ -405,6 +445,11 @@ impl Stream {
             let subs: Vec<Rc<Sub>> = self.subs.borrow().clone();
             for sub in subs {
                 sub.deliver(&event);
+            }
+        }
+        while let Some(note) = self.with(|w| w.poll_note()).flatten() {
+            if let Some(shared) = self.shared.borrow().as_ref() {
+                shared.tell(&note);
             }
         }
     }
