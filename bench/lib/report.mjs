@@ -134,7 +134,7 @@ export function soakSection(p, soak) {
       heapRow("still waiting", q.heap.late),
       `| the watch has ended: ${outcomeText(q.outcome)} | day ${num(q.simulatedDays, 2)} | ${num(q.heap.after.rust)} B | ${kb(q.heap.after.js)} | ${kb(q.heap.after.blink)} | ${kb(q.heap.after.wasmMemory)} |`,
       "",
-      `${num(q.polls)} polls of the job (\`GET /jobs/{id}\`, the sandbox's count), ${num(q.tokenCalls)} \`getToken\` calls (${num(q.renewals)} renewals after a 403 \`access-denied\`), ${num(q.queueAdvice)} step events with the queue's advice through \`onStep\`; ${num(q.requests)} API requests in all. ` +
+      `${num(q.polls)} polls of the job (\`GET /jobs/{id}\`, the sandbox's count), ${num(q.tokenCalls)} \`getToken\` calls (${num(q.renewals)} renewals after a 403 \`access-denied\`), ${num(q.queueAdvice)} step events with the queue's advice through \`onStep\`; ${num(q.requests)} API requests in the whole soak (warm-up included). ` +
         `Left after the watch: Rust ${signedBytes(q.growth.left.rust)}, JS ${signedKb(q.growth.left.js)}` +
         (q.growth.during ? `; from day ${num(q.heap.queued.day, 1)} to day ${num(q.heap.late.day, 1)} of the wait: Rust ${signedBytes(q.growth.during.rust)}, JS ${signedKb(q.growth.during.js)}.` : ".") +
         (q.outcome.message ? ` The outcome's message: “${md(q.outcome.message)}”.` : ""),
@@ -164,7 +164,7 @@ export function soakSection(p, soak) {
     const routes = Object.entries(c.byRoute).sort((a, b) => b[1] - a[1]).map(([k, n]) => `\`${k}\` ${n}`).join(", ");
     p(
       "",
-      `${c.right} of ${c.jobs} right in ${sec(c.wallMs)}; ${num(c.requests)} API requests (${routes}), ${num(c.faults)} of them faults (${kinds}); ${num(c.tokenCalls)} \`getToken\` calls; ${num(c.mfaRetries)} MFA answers given again. ` +
+      `${c.right} of ${c.jobs} right in ${sec(c.wallMs)} (a create the sandbox had processed but whose answer was cut off is sent again and makes a second connection with the same login, which Basiq pauses for 6 minutes, ${num(360 / c.speed, 0)} real seconds here: such jobs set the wall time); ${num(c.requests)} API requests (${routes}), ${num(c.faults)} of them faults (${kinds}); ${num(c.tokenCalls)} \`getToken\` calls; ${num(c.mfaRetries)} MFA answers given again. ` +
         `Heap: Rust ${num(c.heap.before.rust)} B → ${num(c.heap.after.rust)} B (${signedBytes(c.growth.rust)}), JS ${kb(c.heap.before.js)} → ${kb(c.heap.after.js)} (${signedKb(c.growth.js)}); Blink ${signedKb(c.growth.blink ?? 0)}, not judged.`,
     );
   }
