@@ -6,7 +6,7 @@
 // Expects the release package in pkg/ (make build) and the release sandbox binary; builds the
 // heap-stats package and a build that keeps function names itself. Environment:
 //   BENCH_QUICK=1   fewer repetitions (a smoke run; figures are noisier)
-//   BENCH_ONLY=polls,profile,concurrent,memory,requests,tabs   just those parts, printed to the console; no report
+//   BENCH_ONLY=polls,profile,concurrent,memory,requests,tabs,queue,chaos   just those parts, printed to the console; no report
 //   BENCH_ROUNDS=N  rounds of the one-poll comparison (9 by default)
 //   BENCH_TOP=N     rows of the profile the quick loop prints (20 by default)
 //   CARGO_TARGET_DIR, SANDBOX_BIN, CHROMIUM   as elsewhere
@@ -19,6 +19,7 @@ import { fileURLToPath } from "node:url";
 
 import { call, launch, openPage, serveStatic } from "./lib/browser.mjs";
 import { requestsChart } from "./lib/chart.mjs";
+import { chaosSoak, queueSoak } from "./lib/soak.mjs";
 import { measureRequests } from "./lib/requests.mjs";
 import { measureTabs } from "./lib/tabs.mjs";
 import { writeReport } from "./lib/report.mjs";
@@ -42,6 +43,14 @@ const CONCURRENT_JOBS = 10;
 const CONCURRENT_INTERVAL_MS = 200;
 /** The sandbox runs this many times faster than real time in the requests benchmark. */
 const SPEED = 10;
+/**
+ * The 7-day soak: each poll of the queued job stands for 10 sandbox minutes (the default
+ * `longIntervalMs`) and moves the sandbox clock on by that much; the page waits 25 real ms
+ * between them. The clock also runs 10 times faster, for the steps before the queue.
+ */
+const QUEUE = { speed: 10, stepMs: 600_000, longIntervalMs: 25 };
+/** The chaos soak: this many jobs at once, a share of faulty answers, the sandbox's clock speed. */
+const CHAOS = { jobs: 50, rate: 0.3, seed: 7, speed: 10 };
 const REPS = {
   initLoads: QUICK ? 5 : 21,
   pollRounds: Number(process.env.BENCH_ROUNDS) || (QUICK ? 3 : 9),
@@ -75,6 +84,17 @@ const saveJson = (name, value) => writeFileSync(join(OUT, `${name}.json`), JSON.
 
 // ----- builds --------------------------------------------------------------------------------
 
+// The variants build in a target directory of their own, so a `make build` running at the
+// same time can never pick up one of their .wasm files for pkg/.
+const VARIANTS = join(TARGET, "bench");
+
+function buildHeap() {
+  log("building the heap-stats package into bench/out/pkg-heap");
+  run("wasm-pack", ["--quiet", "build", "--release", "--target", "web", "--out-dir", join(OUT, "pkg-heap"), "--", "--features", "heap-stats"], {
+    env: { CARGO_TARGET_DIR: VARIANTS },
+  });
+}
+
 function builds() {
   if (!existsSync(join(ROOT, "pkg", "basiq_jobs_bg.wasm"))) {
     throw new Error("pkg/ has no release build: run `make build` (or `make bench`) first");
@@ -83,14 +103,8 @@ function builds() {
   // A copy, so a rebuild of pkg/ while the bench runs cannot change what it measures.
   rmSync(join(OUT, "pkg"), { recursive: true, force: true });
   cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
-
-  // The variants build in a target directory of their own, so a `make build` running at the
-  // same time can never pick up one of their .wasm files for pkg/.
-  const variants = join(TARGET, "bench");
-  log("building the heap-stats package into bench/out/pkg-heap");
-  run("wasm-pack", ["--quiet", "build", "--release", "--target", "web", "--out-dir", join(OUT, "pkg-heap"), "--", "--features", "heap-stats"], {
-    env: { CARGO_TARGET_DIR: variants },
-  });
+  const variants = VARIANTS;
+  buildHeap();
 
   // The release build with its name section: not stripped, wasm-bindgen keeps names, and
   // wasm-opt runs with the release flags plus --debuginfo (which keeps names too).
@@ -459,6 +473,44 @@ function tabs(browser) {
   });
 }
 
+// ----- soaks ---------------------------------------------------------------------------------
+
+/** The 7-day retry-queue soak, on the heap-stats build (the sandbox serves it as /pkg/). */
+function soakQueue(browser) {
+  return queueSoak({ browser, bin: SANDBOX_BIN, www: join(BENCH, "page"), pkg: join(OUT, "pkg-heap"), ...QUEUE, log });
+}
+
+/**
+ * The chaos soak, on the heap-stats build. Timings: the defaults scaled to the sandbox clock
+ * (as in the requests benchmark), a request still gets 10 real seconds (slow answers take 3),
+ * and 10 faults in a row before giving up instead of 5: at 30 % faults, 5 in a row happen to
+ * one job in a few dozen, and then `error` is the right outcome but not the user's. The clock
+ * runs only 10 times faster: an MFA challenge then waits 12 real seconds, time enough for the
+ * page to see it through the faults (which take real seconds) and answer.
+ */
+function soakChaos(browser) {
+  const s = CHAOS.speed;
+  const timing = { intervalMs: 1000 / s, maxIntervalMs: 5000 / s, timeoutMs: 600_000 / s, requestTimeoutMs: 10_000, maxConsecutiveErrors: 10 };
+  return chaosSoak({ browser, bin: SANDBOX_BIN, www: join(BENCH, "page"), pkg: join(OUT, "pkg-heap"), ...CHAOS, timing, log });
+}
+
+const kib = (b) => `${(b / 1024).toFixed(1)} KB`;
+function logQueue(q) {
+  if (!q.outcome) return log(`7-day soak: FAIL: ${q.reason}`);
+  log(
+    `7-day soak: ${q.ok ? "pass" : "FAIL"}: ${q.simulatedDays.toFixed(2)} sandbox days, ${q.polls} polls, ${q.renewals} token renewals, outcome ${q.outcome.status}/${q.outcome.kind ?? q.outcome.action}; ` +
+      `Rust heap ${q.heap.before.rust} B → ${q.heap.after.rust} B, JS heap ${kib(q.heap.before.js)} → ${kib(q.heap.after.js)}` +
+      (q.heap.late ? ` (day ${q.heap.late.day.toFixed(1)}: Rust ${q.heap.late.rust} B, JS ${kib(q.heap.late.js)} vs ${q.heap.queued.rust} B, ${kib(q.heap.queued.js)} when queued)` : ""),
+  );
+}
+function logChaos(c) {
+  log(
+    `chaos soak: ${c.ok ? "pass" : "FAIL"}: ${c.right}/${c.jobs} right, ${c.requests} requests (${c.faults} faults), ${(c.wallMs / 1000).toFixed(1)} s; ` +
+      `Rust heap ${c.heap.before.rust} B → ${c.heap.after.rust} B, JS heap ${kib(c.heap.before.js)} → ${kib(c.heap.after.js)}`,
+  );
+  for (const b of c.bySpec) if (b.wrong.length) log(`chaos soak: ${b.spec}: ${b.wrong.length} wrong: ${JSON.stringify(b.wrong)}`);
+}
+
 // ----- machine -------------------------------------------------------------------------------
 
 function machine(browserVersion) {
@@ -501,6 +553,7 @@ async function only(parts) {
   rmSync(join(OUT, "pkg"), { recursive: true, force: true });
   cpSync(join(ROOT, "pkg"), join(OUT, "pkg"), { recursive: true });
   if (parts.has("memory") || parts.has("profile")) builds();
+  else if (parts.has("queue") || parts.has("chaos")) buildHeap();
   const server = await serveBench();
   const browser = await launch({ gc: true });
   const us = (x) => `${x.median.toFixed(1)} µs`;
@@ -533,6 +586,16 @@ async function only(parts) {
       const t = await tabs(browser);
       for (const a of t.arrangements) log(`${a.name}: ${a.meanRequests.toFixed(1)} requests per job over ${a.count} jobs`);
       log(`first poll after watchJob: ${t.firstPollMs.on.toFixed(2)} ms with crossTab, ${t.firstPollMs.off.toFixed(2)} ms without`);
+    }
+    if (parts.has("queue")) {
+      const q = await soakQueue(browser);
+      saveJson("soak-queue", q);
+      logQueue(q);
+    }
+    if (parts.has("chaos")) {
+      const c = await soakChaos(browser);
+      saveJson("soak-chaos", c);
+      logChaos(c);
     }
     if (parts.has("memory")) {
       const m = await measureMemory(browser, server.url);
@@ -579,6 +642,14 @@ async function main() {
     log("two tabs watching one job");
     const twoTabs = await tabs(browser);
     saveJson("tabs", twoTabs);
+    log("soak: 7 days in Basiq's retry queue");
+    const queue = await soakQueue(browser);
+    saveJson("soak-queue", queue);
+    logQueue(queue);
+    log(`soak: ${CHAOS.jobs} jobs under --chaos ${CHAOS.rate}`);
+    const chaos = await soakChaos(browser);
+    saveJson("soak-chaos", chaos);
+    logChaos(chaos);
 
     const chart = requestsChart({
       strategies: req.strategies,
@@ -589,7 +660,7 @@ async function main() {
     writeFileSync(join(BENCH, "requests.svg"), chart);
     const seconds = (Date.now() - started) / 1000;
     const makeSeconds = makeStarted && makeStarted <= started && started - makeStarted < 1_800_000 ? (Date.now() - makeStarted) / 1000 : null;
-    const results = { env, seconds, makeSeconds, quick: QUICK, reps: REPS, size, init, polls, profile, concurrent, memory, requests: req, tabs: twoTabs };
+    const results = { env, seconds, makeSeconds, quick: QUICK, reps: REPS, size, init, polls, profile, concurrent, memory, requests: req, tabs: twoTabs, soak: { queue, chaos } };
     saveJson("results", { ...results, requests: { ...req, records: undefined }, tabs: { ...twoTabs, records: undefined } });
     writeReport(join(BENCH, "RESULTS.md"), results);
     log("wrote bench/RESULTS.md, bench/requests.svg and bench/out/*.json");

@@ -738,6 +738,49 @@ fn the_retry_queue_expires_after_seven_days() {
     );
 }
 
+const NOT_FOUND: &str = r#"{"type":"list","data":[{"type":"error","code":"resource-not-found","title":"Resource not found","detail":"No job with id 'j1'."}]}"#;
+
+/// Only jobs under 7 days old are returned by the API. When the page's clock runs behind the
+/// API's, the job that waited in the retry queue is gone (404) before the page counts 7 days:
+/// it has expired there, and the user is told so, not that the job was never found.
+#[test]
+fn a_queued_job_the_api_no_longer_returns_has_expired() {
+    for status in [404, 410] {
+        let mut s = Sim::new(WatchConfig {
+            operation: Operation::Update,
+            ..cfg()
+        });
+        s.poll_job(200, &failed_on(1, "service-unavailable"));
+        assert!(s.w.is_long_wait());
+        // Two days of slow polling on the page's clock; the API's says seven have passed.
+        for _ in 0..(2 * 24 * 6) {
+            s.poll_job(200, &failed_on(1, "service-unavailable"));
+        }
+        assert!(s.now - T0 < 3 * 86_400_000);
+        s.poll_job(status, NOT_FOUND);
+        match s.done() {
+            Outcome::Error { error, advice, .. } => {
+                assert_eq!(error.kind, ErrorKind::Expired, "{status}");
+                assert_eq!(error.http_status, Some(status));
+                assert!(error.message.contains("retry queue"), "{}", error.message);
+                assert_eq!(advice.action, Advice::StartAgain);
+            }
+            other => panic!("{status}: {other:?}"),
+        }
+    }
+    // A job that never reached the queue and is not found is still `not-found`.
+    let mut s = Sim::new(WatchConfig {
+        operation: Operation::Update,
+        ..cfg()
+    });
+    s.poll_job(200, &running());
+    s.poll_job(404, NOT_FOUND);
+    match s.done() {
+        Outcome::Error { error, .. } => assert_eq!(error.kind, ErrorKind::NotFound),
+        other => panic!("{other:?}"),
+    }
+}
+
 // ----- connectors: outages and estimates ----------------------------------------------------
 
 fn connectors(status: &str) -> String {

@@ -66,12 +66,8 @@ export function budgets(r) {
       measured: `${signedKb(mem.jsGrowth.median)} over the 10,000 polls; ${signedKb(mem.jsLeft.median)} after the watch ends`,
       ok: jsOk,
     },
-    {
-      what: "memory over a 7-day retry-queue wait on the sandbox clock",
-      budget: "live Rust heap and JS heap back to baseline",
-      measured: "not measured yet",
-      ok: null,
-    },
+    queueRow(r.soak?.queue),
+    chaosRow(r.soak?.chaos),
     {
       what: "requests to notice a job's end (3–30 s jobs)",
       budget: "within 1 s at p95, with fewer requests than a fixed 1 s poller",
@@ -89,6 +85,97 @@ export function budgets(r) {
     },
   ];
 }
+
+const outcomeText = (o) => (o ? `\`${o.status}\`${o.kind ?? o.action ? ` (\`${o.kind ?? o.action}\`)` : ""}` : "none");
+
+export function queueRow(q) {
+  const row = { what: "memory over a 7-day retry-queue wait on the sandbox clock", budget: "live Rust heap and JS heap back to baseline" };
+  if (!q) return { ...row, measured: "not measured yet", ok: null };
+  if (!q.outcome) return { ...row, measured: `no wait: ${q.reason}`, ok: false };
+  return {
+    ...row,
+    measured:
+      `${num(q.simulatedDays, 2)} sandbox days, ${num(q.polls)} polls, ${num(q.renewals)} token renewals, outcome ${outcomeText(q.outcome)}${q.outcomeOk ? "" : ` (expected ${q.expected})`}; ` +
+      `Rust heap ${num(q.heap.before.rust)} B before, ${num(q.heap.after.rust)} B after (${signedBytes(q.growth.left.rust)}); ` +
+      `JS heap ${kb(q.heap.before.js)} before, ${kb(q.heap.after.js)} after (${signedKb(q.growth.left.js)})`,
+    ok: q.ok,
+  };
+}
+
+export function chaosRow(c) {
+  const row = { what: "50 jobs at once in one page under `--chaos 0.3`", budget: "every job ends with the outcome its user should get (issue 19); heap back to baseline" };
+  if (!c) return { ...row, measured: "not measured yet", ok: null };
+  return {
+    ...row,
+    what: `${c.jobs} jobs at once in one page under \`--chaos ${c.rate}\``,
+    measured:
+      `${c.right} of ${c.jobs} right; ${num(c.requests)} requests (${num(c.faults)} faults); ${sec(c.wallMs)} wall time; ` +
+      `Rust heap ${num(c.heap.before.rust)} B before, ${num(c.heap.after.rust)} B after (${signedBytes(c.growth.rust)}); ` +
+      `JS heap ${kb(c.heap.before.js)} before, ${kb(c.heap.after.js)} after (${signedKb(c.growth.js)})`,
+    ok: c.ok,
+  };
+}
+
+/** The soaks' section: what each did and saw. */
+export function soakSection(p, soak) {
+  if (!soak) return;
+  const q = soak.queue;
+  const c = soak.chaos;
+  p("", "## Soaks", "");
+  if (q?.outcome) {
+    const t = q.timing;
+    p(
+      `**7 days in Basiq's retry queue.** A page on the sandbox (\`--speed ${q.speed}\`) creates a connection at Aviato (ZZ00001, in a major outage all along: the job fails at sign-in), then updates it with \`updateConnection\`: the update's sign-in meets the outage and goes to the retry queue, retried every 2 sandbox hours until the job is 7 days old; the API then no longer returns it. ` +
+        `Once the watch has reported the queue, each answered poll of the job stands for ${num(q.stepMs / 60_000)} sandbox minutes (the default \`longIntervalMs\`): the page's fetch (the real one, instrumented) moves the sandbox clock on by that much (\`POST /sandbox/clock/advance\`) before the package reads the answer, and the page waits \`longIntervalMs\` ${t.longIntervalMs} real ms between polls. Time thus passes between polls, never between getting a token and using it, however loaded the machine. ` +
+        `Tokens live 60 sandbox minutes: after about every sixth poll the API answers 403 \`access-denied\` and the package asks \`getToken\` again (it counts its calls; renewals are every call after the first). ` +
+        `Other timings: \`intervalMs\` ${t.intervalMs} (the default on the ×${q.speed} clock, until the queue), \`maxIntervalMs\` ${num(t.maxIntervalMs)} and \`requestTimeoutMs\` ${num(t.requestTimeoutMs)} real (back-off after errors, the network), \`timeoutMs\` ${num(t.timeoutMs)} (8 days, more than the queue's 7; timing options may go up to 30 days). ` +
+        `A first run of the same flow for another user, its update watched for 2 sandbox days in the queue and then cancelled, warms the page up. The user should get ${q.expected}. Built with \`--features heap-stats\`; heap read as in the memory section (GC, then CDP \`HeapProfiler.collectGarbage\` and \`Runtime.getHeapUsage\`); Blink's own heap (\`embedderHeapUsedSize\`) grows with every response the bench's DevTools session records and every "Failed to load resource" console line for a 403, and is shown, not judged. Pass: the outcome, and at most 1 KB (Rust) and 64 KB (JS) above the earlier reading, both from the baseline to the end and from day 1 to day 6 of the wait.`,
+      "",
+      "| | sandbox time in the queue | Rust live heap | JS heap | Blink heap | wasm memory |",
+      "|---|---:|---:|---:|---:|---:|",
+      `| the connection's watch has ended (baseline) | | ${num(q.heap.before.rust)} B | ${kb(q.heap.before.js)} | ${kb(q.heap.before.blink)} | ${kb(q.heap.before.wasmMemory)} |`,
+      heapRow("the update waits in the queue", q.heap.queued),
+      heapRow("still waiting", q.heap.late),
+      `| the watch has ended: ${outcomeText(q.outcome)} | day ${num(q.simulatedDays, 2)} | ${num(q.heap.after.rust)} B | ${kb(q.heap.after.js)} | ${kb(q.heap.after.blink)} | ${kb(q.heap.after.wasmMemory)} |`,
+      "",
+      `${num(q.polls)} polls of the job (\`GET /jobs/{id}\`, the sandbox's count), ${num(q.tokenCalls)} \`getToken\` calls (${num(q.renewals)} renewals after a 403 \`access-denied\`), ${num(q.queueAdvice)} step events with the queue's advice through \`onStep\`; ${num(q.requests)} API requests in the whole soak (warm-up included). ` +
+        `Left after the watch: Rust ${signedBytes(q.growth.left.rust)}, JS ${signedKb(q.growth.left.js)}` +
+        (q.growth.during ? `; from day ${num(q.heap.queued.day, 1)} to day ${num(q.heap.late.day, 1)} of the wait: Rust ${signedBytes(q.growth.during.rust)}, JS ${signedKb(q.growth.during.js)}.` : ".") +
+        (q.outcome.message ? ` The outcome's message: “${md(q.outcome.message)}”.` : ""),
+    );
+  } else if (q) {
+    p(`**7 days in Basiq's retry queue: FAIL.** ${md(q.reason)}`);
+  }
+  if (c) {
+    const t = c.timing;
+    p(
+      "",
+      `**${c.jobs} jobs at once under chaos.** One page on a sandbox with \`--chaos ${c.rate} --seed ${c.seed} --speed ${c.speed}\` (${pct(c.rate)} of API answers are faults: 500, 503 and 429 with Retry-After, 3 s late, dropped connections, bodies cut in half, HTML 502 pages) starts ${c.jobs} connections with \`createConnection\`, a new user each, and follows them all to the end. ` +
+        `Timings: the defaults scaled to the sandbox clock (\`intervalMs\` ${t.intervalMs}, \`maxIntervalMs\` ${t.maxIntervalMs}, \`timeoutMs\` ${num(t.timeoutMs)}), \`requestTimeoutMs\` ${num(t.requestTimeoutMs)} real and \`maxConsecutiveErrors\` ${t.maxConsecutiveErrors} (at this fault rate 5 in a row happen to about one job in a few dozen, and \`error\` is then the right outcome for the library but not the one the user should get). ` +
+        `The MFA bank's challenges are answered from \`onMfa\`; an answer the API did not take (a fault) is given again, as a user would press the button again. The clock runs only ×${c.speed} so that a challenge (120 sandbox seconds) still waits ${num(120 / c.speed, 0)} real seconds: faults take real time (slow answers, Retry-After, 50 watches sharing the browser's 6 connections to the sandbox), and at ×20 a challenge could expire before the page had seen it. ` +
+        `Two rounds of ${c.jobs} jobs warm the page up (compiled code, and tables grown to hold that many watches at once: how many run at once varies with the faults, and a table that grew stays grown, while a leak grows every round); the heap is read after them and after a third round of ${c.jobs} jobs, the one measured (as in the memory section). Requests: the sandbox's count (\`/sandbox/stats\`) for the ${c.jobs} jobs, faults from its request log. Pass: every outcome right, and the heap bounds above.`,
+      "",
+      "| job | jobs | should end | right |",
+      "|---|---:|---|---:|",
+    );
+    for (const b of c.bySpec) {
+      const e = b.expect;
+      const should = [e.status, e.step, e.action].filter(Boolean).join(", ");
+      const wrong = b.wrong.length ? ` (got ${b.wrong.map((w) => [w.status, w.step, w.action ?? w.kind].filter(Boolean).join(" ")).join("; ")})` : "";
+      p(`| ${md(b.spec)} | ${b.jobs} | ${should} | ${b.right}${md(wrong)} |`);
+    }
+    const kinds = Object.entries(c.faultsByKind).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(", ");
+    const routes = Object.entries(c.byRoute).sort((a, b) => b[1] - a[1]).map(([k, n]) => `\`${k}\` ${n}`).join(", ");
+    p(
+      "",
+      `${c.right} of ${c.jobs} right in ${sec(c.wallMs)} (a create the sandbox had processed but whose answer was cut off is sent again and makes a second connection with the same login, which Basiq pauses for 6 minutes, ${num(360 / c.speed, 0)} real seconds here: such jobs set the wall time); ${num(c.requests)} API requests (${routes}), ${num(c.faults)} of them faults (${kinds}); ${num(c.tokenCalls)} \`getToken\` calls; ${num(c.mfaRetries)} MFA answers given again. ` +
+        `Heap: Rust ${num(c.heap.before.rust)} B → ${num(c.heap.after.rust)} B (${signedBytes(c.growth.rust)}), JS ${kb(c.heap.before.js)} → ${kb(c.heap.after.js)} (${signedKb(c.growth.js)}); Blink ${signedKb(c.growth.blink ?? 0)}, not judged.`,
+    );
+  }
+}
+
+const heapRow = (what, h) =>
+  h ? `| ${what} | day ${num(h.day, 1)} | ${num(h.rust)} B | ${kb(h.js)} | ${kb(h.blink)} | ${kb(h.wasmMemory)} |` : `| ${what} | not read | | | | |`;
 
 export function writeReport(path, r) {
   const e = r.env;
@@ -271,6 +358,8 @@ export function writeReport(path, r) {
     const cells = t.arrangements.map((a) => num(a.bySpec.find((b) => b.spec === spec)?.meanRequests ?? 0, 1));
     p(`| ${spec} | ${cells.join(" | ")} |`);
   }
+
+  soakSection(p, r.soak);
   p("");
 
   // ----- method

@@ -6,10 +6,21 @@ import { spawn } from "node:child_process";
 import { createInterface } from "node:readline";
 import { call, openPage } from "./browser.mjs";
 
-/** Starts the sandbox on a free port; resolves with `{ url, stop, api }`. */
-export async function startSandbox({ bin, speed, www, pkg, seed = 1 }) {
+/**
+ * Starts the sandbox on a free port; resolves with `{ url, stop, api, faults }`. With `chaos`,
+ * `faults` counts the faults it injected by kind (from its request log on stderr).
+ */
+export async function startSandbox({ bin, speed, www, pkg, seed = 1, chaos }) {
   const args = ["--port", "0", "--speed", String(speed), "--www", www, "--pkg", pkg, "--seed", String(seed)];
-  const child = spawn(bin, args, { stdio: ["ignore", "pipe", "ignore"] });
+  if (chaos !== undefined) args.push("--chaos", String(chaos));
+  const child = spawn(bin, args, { stdio: ["ignore", "pipe", chaos === undefined ? "ignore" : "pipe"] });
+  const faults = {};
+  if (chaos !== undefined) {
+    createInterface({ input: child.stderr }).on("line", (line) => {
+      const kind = / chaos=(\S+)/.exec(line)?.[1];
+      if (kind) faults[kind] = (faults[kind] ?? 0) + 1;
+    });
+  }
   const url = await new Promise((ok, fail) => {
     const timer = setTimeout(() => fail(new Error("the sandbox did not start within 10 s")), 10_000);
     child.once("error", (e) => fail(new Error(`cannot start ${bin}: ${e.message}`)));
@@ -35,7 +46,7 @@ export async function startSandbox({ bin, speed, www, pkg, seed = 1 }) {
       child.once("exit", () => done());
       child.kill("SIGTERM");
     });
-  return { url, api, stop };
+  return { url, api, stop, faults };
 }
 
 const finished = (job) =>

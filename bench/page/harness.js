@@ -375,8 +375,14 @@ export async function memFinish() {
   return { status: outcome.status, polls };
 }
 
-/** Collects garbage (and lets finalizers free Rust objects), then reads the live Rust heap. */
-export async function heapNow() {
+/**
+ * Collects garbage (and lets finalizers free Rust objects), then reads the live Rust heap.
+ * `clearResourceTimings`: first empties the browser's resource timing buffer (an entry per
+ * request, up to 250), which a page on the network fills whatever code makes the requests.
+ */
+export async function heapNow({ clearResourceTimings = false } = {}) {
+  const resourceEntries = performance.getEntriesByType("resource").length;
+  if (clearResourceTimings) performance.clearResourceTimings();
   for (let i = 0; i < 4; i++) {
     globalThis.gc?.();
     await sleep(25);
@@ -385,6 +391,7 @@ export async function heapNow() {
   return {
     rustLiveBytes: typeof mod.liveHeapBytes === "function" ? mod.liveHeapBytes() : null,
     wasmMemoryBytes: exports.memory.buffer.byteLength,
+    resourceEntries,
   };
 }
 
@@ -454,4 +461,183 @@ export async function requestsWave({ pkg, strategies, specs }) {
     }
   }
   return Promise.all(runs);
+}
+
+// ----- soaks against the sandbox -------------------------------------------------------------
+
+/** A CLIENT_ACCESS token from the sandbox's stand-in for a partner backend (no chaos there). */
+async function clientToken(userId) {
+  const response = await fetch("/sandbox/client-token", {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: JSON.stringify(userId ? { userId } : {}),
+  });
+  if (!response.ok) throw new Error(`client-token: ${response.status}`);
+  return response.json();
+}
+
+const connectionOf = (outcome) => /\/connections\/([^/?]+)/.exec(outcome.job?.links?.source ?? "")?.[1] ?? null;
+
+/** What the bench keeps of an outcome: never the job body (it holds no secret, but is long). */
+const brief = (o) => ({
+  status: o.status,
+  jobId: o.job?.id ?? null,
+  created: o.job?.created ?? null,
+  step: o.step,
+  code: o.failure?.code,
+  action: o.advice?.action,
+  kind: o.error?.kind,
+  message: o.error?.message,
+});
+
+let soak = null;
+
+/** Loads the package and a user with a token provider that counts its calls. */
+export async function soakSetup({ pkg }) {
+  const lib = await load(pkg);
+  const { userId } = await clientToken();
+  soak = { lib, userId, tokens: 0, steps: [], watch: null, done: null, settled: null };
+  soak.getToken = async () => {
+    soak.tokens += 1;
+    return (await clientToken(userId)).access_token;
+  };
+  return { userId };
+}
+
+/**
+ * The first watch: a new connection at `institution`. For a bank in an outage it fails at
+ * sign-in with service-unavailable; the page is then as it is between watches.
+ */
+export async function soakConnect({ institution, loginId, password, timing }) {
+  const { mod } = soak.lib;
+  const options = { getToken: soak.getToken, apiBase: location.origin, ...timing };
+  const outcome = await mod.createConnection(soak.userId, { loginId, password, institution: { id: institution } }, options).done;
+  soak.connectionId = connectionOf(outcome);
+  return { ...brief(outcome), connectionId: soak.connectionId, tokens: soak.tokens };
+}
+
+/**
+ * Updates the connection (new password): the job's sign-in meets the outage and goes to Basiq's
+ * retry queue. Resolves once the watch has reported the queue advice through onStep. From then
+ * on, every answered poll of the job moves the sandbox clock on by `stepMs` (the time a poll
+ * stands for), before the package sees the answer: time passes between polls, never between
+ * getting a token and using it, however slow the machine.
+ */
+export async function soakQueueStart({ password, timing, stepMs }) {
+  const { mod } = soak.lib;
+  let queuedNow;
+  let inQueue = false;
+  const advised = new Promise((resolve) => (queuedNow = resolve));
+  const queued = () => {
+    inQueue = true;
+    queuedNow();
+  };
+  const options = {
+    getToken: soak.getToken,
+    apiBase: location.origin,
+    ...timing,
+    onStep: (e) => {
+      soak.steps.push({ step: e.step, status: e.status, action: e.advice?.action ?? null });
+      if (e.advice?.action === "wait-for-automatic-retry") queued();
+    },
+  };
+  // Instrumentation only: the real fetch, with the page's count of requests and failed ones.
+  soak.requests = { sent: 0, failed: 0, errors: {} };
+  soak.advances = 0;
+  options.fetch = async (...args) => {
+    soak.requests.sent += 1;
+    try {
+      const response = await fetch(...args);
+      const [input, init] = args;
+      const url = String(input?.url ?? input);
+      if (inQueue && stepMs && response.status === 200 && /\/jobs\/[^/]+$/.test(url) && (init?.method ?? input?.method ?? "GET") === "GET") {
+        await fetch("/sandbox/clock/advance", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ ms: stepMs }) });
+        soak.advances += 1;
+      }
+      return response;
+    } catch (e) {
+      soak.requests.failed += 1;
+      const key = String(e?.message ?? e).slice(0, 80);
+      soak.requests.errors[key] = (soak.requests.errors[key] ?? 0) + 1;
+      throw e;
+    }
+  };
+  soak.watch = mod.updateConnection(soak.userId, soak.connectionId, { password }, options);
+  soak.done = soak.watch.done.then((o) => (soak.settled = brief(o)));
+  await Promise.race([advised, soak.done]);
+  return { queued: soak.settled === null, settled: soak.settled, jobId: soak.watch.snapshot()?.id ?? null, tokens: soak.tokens };
+}
+
+/** Whether the queued watch has settled yet, and the token calls so far. */
+export function soakState() {
+  return { settled: soak.settled, tokens: soak.tokens, steps: soak.steps.length };
+}
+
+/** Cancels the queued watch (the warm-up), waits for `done`, and drops every reference to it. */
+export async function soakQueueCancel() {
+  soak.watch.cancel();
+  await soak.done;
+  const out = { outcome: soak.settled, tokens: soak.tokens };
+  soak.watch = null;
+  soak.done = null;
+  soak.steps = [];
+  return out;
+}
+
+/** Waits for the queued watch's outcome, then drops every reference to the watch. */
+export async function soakQueueEnd() {
+  await soak.done;
+  const out = { outcome: soak.settled, tokens: soak.tokens, steps: soak.steps, requests: soak.requests, advances: soak.advances };
+  soak.watch = null;
+  soak.done = null;
+  soak.steps = [];
+  return out;
+}
+
+/**
+ * `jobs` connection jobs at once, one new user each (`specs[i % specs.length]`: institution,
+ * login, and the MFA answer to give), all followed to their end by the package with `timing`.
+ * An MFA answer the API did not take (a fault) is given again, as a user would press the
+ * button again, a few times.
+ */
+export async function soakChaos({ pkg, jobs, specs, timing }) {
+  const { mod } = await load(pkg);
+  let tokens = 0;
+  const one = async (i) => {
+    const spec = specs[i % specs.length];
+    const { userId } = await clientToken();
+    const getToken = async () => {
+      tokens += 1;
+      return (await clientToken(userId)).access_token;
+    };
+    let watch = null;
+    const mfaTries = [];
+    const answer = async () => {
+      for (let attempt = 0; attempt < 5; attempt++) {
+        try {
+          await watch.answerMfa(spec.answers);
+          mfaTries.push("ok");
+          return;
+        } catch (e) {
+          mfaTries.push(e.kind ?? "error");
+          await sleep(100);
+        }
+      }
+    };
+    const options = {
+      getToken,
+      apiBase: location.origin,
+      ...timing,
+      onMfa: () => {
+        if (spec.answers) answer();
+      },
+    };
+    const credentials = { loginId: spec.loginId, password: spec.password, institution: { id: spec.institution } };
+    watch = mod.createConnection(userId, credentials, options);
+    const outcome = await watch.done;
+    return { spec: spec.name, ...brief(outcome), mfaTries };
+  };
+  const t0 = performance.now();
+  const results = await Promise.all(Array.from({ length: jobs }, (_, i) => one(i)));
+  return { results, ms: performance.now() - t0, tokens };
 }

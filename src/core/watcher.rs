@@ -918,6 +918,16 @@ impl Watcher {
                 let message = "the token may not read this job (HTTP 403)".to_owned();
                 self.finish_error(ErrorKind::Unauthorized, Some(403), message);
             }
+            // Only jobs under 7 days old are returned: one that waited in Basiq's retry queue
+            // and is gone has expired there, even if this page's clock (which may run behind
+            // the API's) has not counted the 7 days yet.
+            404 | 410 if self.long_wait => {
+                let message = format!(
+                    "the job was still in Basiq's retry queue when the API stopped returning it (HTTP {}): jobs expire after 7 days",
+                    r.status
+                );
+                self.finish_error(ErrorKind::Expired, Some(r.status), message);
+            }
             404 | 410 => {
                 let message = format!("the job was not found (HTTP {})", r.status);
                 self.finish_error(ErrorKind::NotFound, Some(r.status), message);

@@ -42,8 +42,9 @@ fn position(streams: &[(String, Weak<Stream>)], url: &str) -> Result<usize, usiz
 struct Stream {
     watcher: RefCell<Watcher>,
     token: RefCell<Option<String>>,
-    get_token: Option<Function>,
-    fetch: Option<Function>,
+    /// The partner's functions, let go of once the stream has ended (see [`Callbacks`]).
+    get_token: RefCell<Option<Function>>,
+    fetch: RefCell<Option<Function>>,
     /// Ends the wait, token call or request in flight when the stream is cancelled.
     stop: Stop,
     /// Ends the current wait early ("poll now"); one sent while no wait runs ends the next one.
@@ -61,17 +62,26 @@ struct Stream {
 
 /// One `JobWatch`'s view of a stream: its callbacks and its own `done`.
 struct Sub {
-    on_step: Option<Function>,
-    on_progress: Option<Function>,
-    on_mfa: Option<Function>,
-    on_retry: Option<Function>,
-    on_outage_lifted: Option<Function>,
+    callbacks: RefCell<Callbacks>,
     resolve: RefCell<Option<Function>>,
     /// Its place among the watches a panic settles.
     pending: u64,
     signal: Option<web_sys::AbortSignal>,
     abort_listener: RefCell<Option<Closure<dyn FnMut()>>>,
     stream: RefCell<Rc<Stream>>,
+}
+
+/// A watch's callbacks, dropped when its `done` settles: a callback that refers to its own watch
+/// (`onMfa: (c) => watch.answerMfa(…)`) would otherwise hold the watch, which holds the callback,
+/// through the wasm-bindgen heap, where the garbage collector cannot see the cycle: every such
+/// watch, its job and its callbacks would stay for the life of the page.
+#[derive(Default)]
+struct Callbacks {
+    on_step: Option<Function>,
+    on_progress: Option<Function>,
+    on_mfa: Option<Function>,
+    on_retry: Option<Function>,
+    on_outage_lifted: Option<Function>,
 }
 
 /// A job being watched: its outcome, its state, and ways to steer it.
@@ -201,8 +211,8 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
             let s = Rc::new(Stream {
                 watcher: RefCell::new(watcher),
                 token: RefCell::new(hooks.token.clone()),
-                get_token: hooks.get_token.clone(),
-                fetch: hooks.fetch.clone(),
+                get_token: RefCell::new(hooks.get_token.clone()),
+                fetch: RefCell::new(hooks.fetch.clone()),
                 stop: Stop::new(),
                 wake,
                 page: RefCell::new(None),
@@ -226,11 +236,13 @@ fn start(watcher: Watcher, hooks: Hooks) -> JobWatch {
     let pending = resolve.as_ref().map_or(0, panic::pending);
     let sub = Rc::new(Sub {
         pending,
-        on_step: hooks.on_step,
-        on_progress: hooks.on_progress,
-        on_mfa: hooks.on_mfa,
-        on_retry: hooks.on_retry,
-        on_outage_lifted: hooks.on_outage_lifted,
+        callbacks: RefCell::new(Callbacks {
+            on_step: hooks.on_step,
+            on_progress: hooks.on_progress,
+            on_mfa: hooks.on_mfa,
+            on_retry: hooks.on_retry,
+            on_outage_lifted: hooks.on_outage_lifted,
+        }),
         resolve: RefCell::new(resolve),
         signal: hooks.signal,
         abort_listener: RefCell::new(None),
@@ -301,6 +313,9 @@ impl Stream {
         for sub in self.subs.take() {
             sub.settle(&value);
         }
+        // Nothing calls them any more; a watch kept for its snapshot must not keep them.
+        self.get_token.borrow_mut().take();
+        self.fetch.borrow_mut().take();
     }
 
     /// Runs `f` on the state machine, unless it is already borrowed.
@@ -456,7 +471,8 @@ impl Stream {
 
     async fn refresh_token(&self) {
         let timeout = self.with(|w| w.request_timeout_ms()).unwrap_or(30_000);
-        let result = match &self.get_token {
+        let get_token = self.get_token.borrow().clone();
+        let result = match &get_token {
             None => Err("no getToken function was given".to_owned()),
             Some(f) => match f.call0(&JsValue::UNDEFINED) {
                 Err(e) => Err(describe(&e)),
@@ -484,8 +500,8 @@ impl Stream {
     /// Sends a request the core asked for, with the current token, unless cancelled first.
     async fn send(&self, req: &Request) -> Sent {
         let token = self.token.borrow().clone();
-        let fetch = self.fetch.as_ref();
-        let sent = http::send(req, token.as_deref(), fetch);
+        let fetch = self.fetch.borrow().clone();
+        let sent = http::send(req, token.as_deref(), fetch.as_ref());
         self.stop.or(sent).await.unwrap_or(Sent::Cancelled)
     }
 
@@ -539,12 +555,16 @@ impl Sub {
         if panic::broken() {
             return;
         }
-        let (callback, name) = match event {
-            Event::Step(_) => (&self.on_step, "onStep"),
-            Event::Progress(_) => (&self.on_progress, "onProgress"),
-            Event::Mfa(_) => (&self.on_mfa, "onMfa"),
-            Event::Retry(_) => (&self.on_retry, "onRetry"),
-            Event::OutageLifted(_) => (&self.on_outage_lifted, "onOutageLifted"),
+        // A copy, not a borrow: the callback may cancel its watch, which drops the callbacks.
+        let (callback, name) = {
+            let c = self.callbacks.borrow();
+            match event {
+                Event::Step(_) => (c.on_step.clone(), "onStep"),
+                Event::Progress(_) => (c.on_progress.clone(), "onProgress"),
+                Event::Mfa(_) => (c.on_mfa.clone(), "onMfa"),
+                Event::Retry(_) => (c.on_retry.clone(), "onRetry"),
+                Event::OutageLifted(_) => (c.on_outage_lifted.clone(), "onOutageLifted"),
+            }
         };
         if let Some(f) = callback {
             if let Err(e) = f.call1(&JsValue::UNDEFINED, &event_to_js(event)) {
@@ -564,6 +584,10 @@ impl Sub {
             if !panic::broken() {
                 let _ = resolve.call1(&JsValue::UNDEFINED, outcome);
             }
+        }
+        // Settled: no callback is called again, so none is kept (see `Callbacks`).
+        if let Ok(mut c) = self.callbacks.try_borrow_mut() {
+            *c = Callbacks::default();
         }
         if let (Some(signal), Some(listener)) =
             (&self.signal, self.abort_listener.borrow_mut().take())
