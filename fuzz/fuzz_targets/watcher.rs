@@ -1,12 +1,14 @@
-//! The watcher driven by arbitrary answers, errors, tokens, MFA answers and times. Whatever
-//! happens: no panic, exactly one outcome, step events in order, no request with the token off
-//! the API origin, and the loop ends.
+//! The watcher driven by arbitrary answers, errors, tokens, MFA answers, times, and what other
+//! tabs say (the lock given and lost, bodies heard, hellos, poll-now asks). Whatever happens: no
+//! panic, exactly one outcome, step events in order, no request with the token off the API
+//! origin, only jobs in the notes it tells, and the loop ends.
 #![no_main]
 
 use std::collections::HashMap;
 
 use arbitrary::Arbitrary;
 use basiq_jobs::core::advice::Operation;
+use basiq_jobs::core::crosstab::{Note, Role};
 use basiq_jobs::core::events::Event;
 use basiq_jobs::core::job::StepStatus;
 use basiq_jobs::core::watcher::{Action, Response, TransportError, WatchConfig, Watcher};
@@ -79,6 +81,18 @@ enum Input {
     Token(bool),
     Mfa(Vec<String>),
     Later(u32),
+    Tab(Tab),
+}
+
+/// What the shell and the other tabs do to this tab's watcher.
+#[derive(Arbitrary, Debug)]
+enum Tab {
+    Follow,
+    Lead,
+    Alone,
+    Heard { body: Option<Body>, next_ms: u32 },
+    Hello,
+    PollNow,
 }
 
 #[derive(Arbitrary, Debug)]
@@ -150,7 +164,7 @@ fuzz_target!(|run: Run| {
     };
     let mut now = 1_727_238_145_000u64;
     let mut w = Watcher::new(cfg, now, 1).expect("a valid config");
-    let mut inputs = run.inputs.iter();
+    let mut inputs = run.inputs.iter().peekable();
     let mut last: HashMap<(usize, String), StepStatus> = HashMap::new();
     let mut outcome = None;
     for _ in 0..10_000 {
@@ -180,12 +194,48 @@ fuzz_target!(|run: Run| {
                 assert_eq!(s.previous, before, "events of {} in order", s.step);
             }
         }
+        while let Some(note) = w.poll_note() {
+            if let Note::Polled {
+                body: Some(text), ..
+            } = &note
+            {
+                assert!(
+                    text.contains(r#""steps""#),
+                    "only job bodies are told: {text}"
+                );
+            }
+        }
         match action {
             Action::Done(o) => {
                 outcome = Some(o);
                 break;
             }
-            Action::Wait(ms) => now = now.saturating_add(ms),
+            // What other tabs do comes while this tab waits; otherwise time passes.
+            Action::Wait(ms) => {
+                if let Some(Input::Tab(tab)) = inputs.peek() {
+                    inputs.next();
+                    match tab {
+                        Tab::Follow => w.follow(now),
+                        Tab::Lead => w.lead(now),
+                        Tab::Alone => {
+                            w.alone();
+                            assert_eq!(w.role(), Role::Alone);
+                        }
+                        Tab::Heard { body, next_ms } => {
+                            let text = body.as_ref().map(body_text);
+                            let note = Note::Polled {
+                                body: text,
+                                next_ms: u64::from(*next_ms),
+                            };
+                            w.hear(now, &note, json::Text);
+                        }
+                        Tab::Hello => w.hear(now, &Note::Hello, json::Text),
+                        Tab::PollNow => w.hear(now, &Note::PollNow, json::Text),
+                    }
+                } else {
+                    now = now.saturating_add(ms);
+                }
+            }
             Action::RefreshToken => {
                 let ok = !matches!(inputs.next(), Some(Input::Token(false)));
                 w.handle_token(now, if ok { Ok(()) } else { Err("no".into()) });
@@ -218,7 +268,9 @@ fuzz_target!(|run: Run| {
                         w.handle_error(now, req.id, TransportError::Network("x".into()))
                     }
                     Some(Input::Timeout) => w.handle_error(now, req.id, TransportError::Timeout),
-                    Some(Input::Token(_)) => w.handle_error(now, req.id, TransportError::Timeout),
+                    Some(Input::Token(_)) | Some(Input::Tab(_)) => {
+                        w.handle_error(now, req.id, TransportError::Timeout)
+                    }
                     Some(Input::Mfa(answers)) => {
                         if let Ok(r) = w.answer_mfa(answers) {
                             let u = url::Url::parse(&r.url).expect("an MFA URL parses");
