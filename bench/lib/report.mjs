@@ -32,8 +32,8 @@ export function budgets(r) {
   return [
     {
       what: "shipped size, `.wasm` + JS glue as `make build` writes them, gzip -9",
-      budget: "≤ 85 KB (CI guard: 110 KB)",
-      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + glue ${kb(r.size.glue.gzip)}); with the glue minified ${kb(r.size.minified.gzip)}`,
+      budget: "≤ 85 KB (CI guard: 170 KB, `scripts/size-guard`)",
+      measured: `${kb(r.size.shipped.gzip)} (wasm ${kb(r.size.wasm.gzip)} + JS ${kb(r.size.glue.gzip)}); with the JS minified ${kb(r.size.minified.gzip)}`,
       ok: r.size.shipped.gzip <= 85 * KB,
     },
     {
@@ -206,7 +206,7 @@ export function writeReport(path, r) {
     "",
     "## Size",
     "",
-    "Shipped: the release build as `make build` writes it (`wasm-pack build --release --target web`: the `.wasm`, the JS glue unminified and the snippets in `pkg/snippets/`), each file compressed on its own, as `scripts/size-guard` counts it. Minified: the glue bundled with its snippets and minified by esbuild (ESM, browser), as a partner's bundler would; the `.wasm` as it is. The alternatives are bundled and minified the same way. gzip at level 9, brotli at quality 11.",
+    "Shipped: what a browser loads from the package as `make build` writes it (the `.wasm`, the JS glue unminified, the browser entry `index.js` and any snippets in `pkg/snippets/`; not `node.js`, for Node only, nor `wasm-inline.js`, the `.wasm` again, loaded only where a dev server or bundler lost the file), each file compressed on its own, as `scripts/size-guard` counts it. Minified: `index.js` bundled with the glue and minified by esbuild (ESM, browser; the inlined copy left as its own chunk), as a partner's bundler would; the `.wasm` as it is. The alternatives are bundled and minified the same way. gzip at level 9, brotli at quality 11.",
     "",
     "| artifact | raw | gzip -9 | brotli |",
     "|---|---:|---:|---:|",
