@@ -14,19 +14,7 @@ use basiq_jobs::core::watcher::{Action, Purpose, Request, Response, WatchConfig,
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{json, T0};
-
-const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
-
-fn cfg() -> WatchConfig {
-    WatchConfig {
-        job_url: JOB_URL.into(),
-        has_token: true,
-        can_refresh_token: true,
-        urls: urls::whatwg(),
-        ..Default::default()
-    }
-}
+use sim::{cfg, json, JOB_URL, T0};
 
 fn job(steps: [&str; 3], failure: Option<&str>) -> String {
     let titles = [

@@ -12,19 +12,7 @@ use basiq_jobs::core::watcher::{Action, ConfigError, Purpose, WatchConfig, Watch
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{restore, save, Sim, T0};
-
-const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
-
-fn cfg() -> WatchConfig {
-    WatchConfig {
-        job_url: JOB_URL.into(),
-        has_token: true,
-        can_refresh_token: true,
-        urls: urls::whatwg(),
-        ..Default::default()
-    }
-}
+use sim::{cfg, restore, save, Sim, JOB_URL, T0};
 
 /// A job whose connection step failed with `service-unavailable`.
 fn unavailable() -> String {

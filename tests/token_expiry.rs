@@ -11,20 +11,10 @@ use basiq_jobs::core::watcher::{Action, Purpose, WatchConfig};
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{Sim, T0};
+use sim::{cfg, Sim, JOB_URL, T0};
 
-const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
 const EXPIRED: &str = r#"{"type":"list","correlationId":"c","data":[{"type":"error","code":"access-denied","title":"Access denied","detail":"Token has expired","source":{"pointer":"/"}}]}"#;
 const FORBIDDEN: &str = r#"{"type":"list","correlationId":"c","data":[{"type":"error","code":"forbidden-access","title":"Forbidden","detail":"Access to this resource is forbidden"}]}"#;
-
-fn cfg() -> WatchConfig {
-    WatchConfig {
-        job_url: JOB_URL.into(),
-        has_token: true,
-        can_refresh_token: true,
-        ..Default::default()
-    }
-}
 
 fn job(steps: &[(&str, &str)]) -> String {
     let steps: Vec<String> = steps

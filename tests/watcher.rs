@@ -9,12 +9,11 @@ use basiq_jobs::core::watcher::{
     Action, ConfigError, Purpose, Request, TransportError, WatchConfig, Watcher,
 };
 
-const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{json, restore, save, Sim, T0};
+use sim::{cfg, json, restore, save, Sim, JOB_URL, T0};
 
 impl Sim {
     /// Answers the next job poll.
@@ -33,16 +32,6 @@ impl Sim {
                 _ => None,
             })
             .collect()
-    }
-}
-
-fn cfg() -> WatchConfig {
-    WatchConfig {
-        job_url: JOB_URL.into(),
-        has_token: true,
-        can_refresh_token: true,
-        urls: urls::whatwg(),
-        ..Default::default()
     }
 }
 

@@ -12,6 +12,20 @@ pub mod json;
 /// The fake clock's start: 2024-09-25T04:22:25Z.
 pub const T0: u64 = 1_727_238_145_000;
 
+/// The job the native suites watch.
+pub const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
+
+/// A watch of [`JOB_URL`] with a token `getToken` can renew, its URLs read as WHATWG reads them.
+pub fn cfg() -> WatchConfig {
+    WatchConfig {
+        job_url: JOB_URL.into(),
+        has_token: true,
+        can_refresh_token: true,
+        urls: super::urls::whatwg(),
+        ..Default::default()
+    }
+}
+
 /// A watcher and a fake clock.
 pub struct Sim {
     pub w: Watcher,
