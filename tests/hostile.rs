@@ -5,14 +5,13 @@ use basiq_jobs::core::advice::{Action as Advice, Operation};
 use basiq_jobs::core::events::{ErrorKind, Event, Outcome};
 use basiq_jobs::core::policy::Timing;
 use basiq_jobs::core::recovery::Recovery;
-use basiq_jobs::core::start::refresh_connection;
 use basiq_jobs::core::watcher::{Action, ConfigError, Purpose, WatchConfig, Watcher};
 
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{cfg, restore, save, Sim, JOB_URL, T0};
+use sim::{cfg, refreshing, restore, save, Sim, JOB_URL, T0};
 
 /// A job whose connection step failed with `service-unavailable`.
 fn unavailable() -> String {
@@ -163,13 +162,7 @@ fn the_longest_retry_queue_interval_allowed_still_waits() {
 fn job_ids_that_are_not_plain_ids_never_go_into_a_url() {
     for id in ["../users/u1/connections/c1", "j 1", "j/1", "j?x", ""] {
         // A start answer naming the job by id alone.
-        let start = refresh_connection("https://au-api.basiq.io", "u1", "c1").unwrap();
-        let mut s = Sim::new(WatchConfig {
-            job_url: String::new(),
-            start: Some(start),
-            operation: Operation::Refresh,
-            ..cfg()
-        });
+        let mut s = refreshing();
         let post = s.fetch_for(Purpose::Start);
         s.answer(&post, 202, &format!(r#"{{"type":"job","id":"{id}"}}"#));
         loop {
@@ -185,13 +178,7 @@ fn job_ids_that_are_not_plain_ids_never_go_into_a_url() {
         }
     }
     // A whole job in the start answer, with an id that is not a plain one and no links.self.
-    let start = refresh_connection("https://au-api.basiq.io", "u1", "c1").unwrap();
-    let mut s = Sim::new(WatchConfig {
-        job_url: String::new(),
-        start: Some(start),
-        operation: Operation::Refresh,
-        ..cfg()
-    });
+    let mut s = refreshing();
     let post = s.fetch_for(Purpose::Start);
     s.answer(
         &post,

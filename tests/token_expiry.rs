@@ -4,14 +4,13 @@
 
 use basiq_jobs::core::advice::Operation;
 use basiq_jobs::core::events::{ErrorKind, Outcome};
-use basiq_jobs::core::start::refresh_connection;
 use basiq_jobs::core::watcher::{Action, Purpose, WatchConfig};
 
 #[path = "support/sim.rs"]
 mod sim;
 #[path = "support/urls.rs"]
 mod urls;
-use sim::{cfg, Sim, JOB_URL, T0};
+use sim::{cfg, refreshing, Sim, JOB_URL, T0};
 
 const EXPIRED: &str = r#"{"type":"list","correlationId":"c","data":[{"type":"error","code":"access-denied","title":"Access denied","detail":"Token has expired","source":{"pointer":"/"}}]}"#;
 const FORBIDDEN: &str = r#"{"type":"list","correlationId":"c","data":[{"type":"error","code":"forbidden-access","title":"Forbidden","detail":"Access to this resource is forbidden"}]}"#;
@@ -114,13 +113,7 @@ fn other_403s_end_the_watch_without_asking_for_a_token() {
 
 #[test]
 fn a_start_request_with_an_expired_token_is_sent_again_with_a_fresh_one() {
-    let start = refresh_connection("https://au-api.basiq.io", "u1", "c1").unwrap();
-    let mut s = Sim::new(WatchConfig {
-        job_url: String::new(),
-        start: Some(start),
-        operation: Operation::Refresh,
-        ..cfg()
-    });
+    let mut s = refreshing();
     let post = s.fetch_for(Purpose::Start);
     s.answer(&post, 403, EXPIRED);
     assert_eq!(s.next(), Action::RefreshToken);

@@ -1,7 +1,9 @@
 //! A watcher on a fake clock for the native suites: scripted answers in, actions and events out.
 #![allow(dead_code)]
 
+use basiq_jobs::core::advice::Operation;
 use basiq_jobs::core::events::{Event, Outcome};
+use basiq_jobs::core::start::refresh_connection;
 use basiq_jobs::core::watcher::{
     Action, ConfigError, Purpose, Request, Response, WatchConfig, Watcher,
 };
@@ -14,6 +16,18 @@ pub const T0: u64 = 1_727_238_145_000;
 
 /// The job the native suites watch.
 pub const JOB_URL: &str = "https://au-api.basiq.io/jobs/j1";
+
+/// A watch that starts its own job: a refresh of user u1's connection c1, the job URL not yet
+/// known.
+pub fn refreshing() -> Sim {
+    let start = refresh_connection("https://au-api.basiq.io", "u1", "c1").unwrap();
+    Sim::new(WatchConfig {
+        job_url: String::new(),
+        start: Some(start),
+        operation: Operation::Refresh,
+        ..cfg()
+    })
+}
 
 /// A watch of [`JOB_URL`] with a token `getToken` can renew, its URLs read as WHATWG reads them.
 pub fn cfg() -> WatchConfig {
