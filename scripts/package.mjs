@@ -209,6 +209,12 @@ const manifest = {
   engines: { node: ">=20" },
 };
 
+// wasm-bindgen's own declarations are superseded by index.d.ts: they describe the raw glue, whose
+// init returns the module's exports (typed with any), and are not shipped; the glue no longer
+// points at them.
+writeFileSync(join(PKG, GLUE), glue.replace(/^\/\* @ts-self-types="[^"]*" \*\/\n+/, ""));
+rmSync(join(PKG, `${NAME}.d.ts`), { force: true });
+rmSync(join(PKG, `${NAME}_bg.wasm.d.ts`), { force: true });
 writeFileSync(join(PKG, "index.js"), browser);
 writeFileSync(join(PKG, "node.js"), node);
 writeFileSync(join(PKG, "wasm-inline.js"), inline);
